@@ -1,0 +1,7 @@
+//! CAdES (ETSI EN 319 122-1): format levels, the signing-certificate binding, and B-B signing.
+
+mod format;
+mod sign;
+
+pub use format::{CadesFormat, detect_format};
+pub use sign::{SignError, SignOptions, sign};

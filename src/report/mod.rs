@@ -1,0 +1,146 @@
+//! The one report model: every output (text, JSON, later ETSI XML, HTML, FFI) renders it.
+
+mod text;
+
+pub use text::render_text;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::revocation::RevocationResult;
+use crate::validation::{Indication, Verdict};
+
+/// The result of validating one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The time at which the signatures were validated.
+    #[serde(with = "time::serde::rfc3339")]
+    pub validation_time: OffsetDateTime,
+    /// The validation policy that was applied.
+    pub policy: PolicyRef,
+    /// Whether revocation was required (`true`) or explicitly disabled.
+    pub revocation_checked: bool,
+    /// One entry per signature (SignerInfo) in the order found.
+    pub signatures: Vec<SignatureReport>,
+}
+
+/// Identifies the validation policy, so that a validation can be replayed.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRef {
+    /// The policy's name.
+    pub name: String,
+    /// SHA-256 of the policy's canonical form.
+    pub sha256: String,
+}
+
+/// The result for one signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureReport {
+    /// Position-based identifier: `S1`, `S2`, ... and `S1-C1` for counter-signatures.
+    pub id: String,
+    /// Detected format, e.g. `CAdES-BASELINE-B` or `CMS`.
+    pub format: String,
+    /// Indication and sub-indication (flattened to `indication`, `sub_indication`).
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// The signature value verifies with the signer's key.
+    pub signature_intact: bool,
+    /// The message digest matches the signed data; `None` when the signed data is absent.
+    pub data_intact: Option<bool>,
+    /// The signer certificate, when identified.
+    pub signer: Option<CertificateRef>,
+    /// SHA-256 of each certificate from the signer to the trust anchor.
+    pub chain: Vec<String>,
+    /// The claimed signing time (signing-time attribute).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub signing_time: Option<OffsetDateTime>,
+    /// The digest algorithm of the signature.
+    pub digest_algorithm: Option<String>,
+    /// The signature algorithm.
+    pub signature_algorithm: Option<String>,
+    /// Revocation status of each certificate of the chain but the anchor.
+    pub revocation: Vec<RevocationResult>,
+    /// Findings, in the order the checks ran.
+    pub messages: Vec<Message>,
+    /// Counter-signatures of this signature, same shape.
+    pub counter_signatures: Vec<SignatureReport>,
+}
+
+/// A certificate as shown in reports.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CertificateRef {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// SHA-256 of the DER encoding, hex.
+    pub sha256: String,
+}
+
+impl CertificateRef {
+    /// The reference for a certificate.
+    pub fn of(c: &crate::x509::Certificate) -> Self {
+        CertificateRef {
+            subject: c.subject().to_string(),
+            issuer: c.issuer().to_string(),
+            serial: c.serial_hex(),
+            sha256: c.sha256_hex(),
+        }
+    }
+}
+
+/// Severity of a [`Message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Level {
+    /// A check failed.
+    Error,
+    /// Something a reviewer should know that did not decide the result on its own.
+    Warning,
+    /// Context.
+    Info,
+}
+
+/// One finding.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Message {
+    /// Severity.
+    pub level: Level,
+    /// A stable identifier, e.g. `HASH_MISMATCH`.
+    pub code: &'static str,
+    /// Human-readable explanation.
+    pub text: String,
+}
+
+impl Report {
+    /// The worst indication across all signatures and their counter-signatures, or `None`
+    /// when the report holds no signature.
+    pub fn worst_indication(&self) -> Option<Indication> {
+        fn walk(s: &SignatureReport, worst: &mut Indication) {
+            let i = s.verdict.indication();
+            // TOTAL_FAILED outranks INDETERMINATE, which outranks TOTAL_PASSED.
+            let rank = |i: Indication| match i {
+                Indication::TotalPassed => 0,
+                Indication::Indeterminate => 1,
+                Indication::TotalFailed => 2,
+            };
+            if rank(i) > rank(*worst) {
+                *worst = i;
+            }
+            s.counter_signatures.iter().for_each(|c| walk(c, worst));
+        }
+        let mut worst = Indication::TotalPassed;
+        if self.signatures.is_empty() {
+            return None;
+        }
+        self.signatures.iter().for_each(|s| walk(s, &mut worst));
+        Some(worst)
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}

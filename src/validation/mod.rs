@@ -1,0 +1,11 @@
+//! The ETSI EN 319 102-1 validation process for CAdES/CMS signatures.
+//!
+//! Building blocks, in DSS's vocabulary: FC (format checking), ISC (identification of the
+//! signing certificate), CV (cryptographic verification), XCV (X.509 certificate validation
+//! with revocation) and SAV (signature acceptance: cryptographic constraints of the policy).
+
+mod indication;
+mod process;
+
+pub use indication::{FailedSub, Indication, IndeterminateSub, Verdict};
+pub use process::{ValidationConfig, ValidationError, Validator, RevocationChecking};
