@@ -1,1 +1,80 @@
-fn main() {}
+//! `confia`: verify and create advanced electronic signatures from the command line.
+//!
+//! The binary is a thin shell: it turns arguments into a library configuration, calls the
+//! library, renders the report and sets the exit code.
+
+mod load;
+mod sign;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// Every signature TOTAL_PASSED (or the command succeeded).
+    pub const PASSED: u8 = 0;
+    /// At least one signature TOTAL_FAILED (or signing failed).
+    pub const FAILED: u8 = 1;
+    /// Usage error.
+    pub const USAGE: u8 = 2;
+    /// At least one INDETERMINATE and none failed.
+    pub const INDETERMINATE: u8 = 3;
+    /// Unreadable input, or no signature found.
+    pub const UNREADABLE: u8 = 4;
+}
+
+#[derive(Parser)]
+#[command(
+    name = "confia",
+    version,
+    about = "Validate and create CAdES advanced electronic signatures (ETSI EN 319 102-1 / EN 319 122-1)",
+    after_help = "EXIT CODES (verify):\n  0  every signature TOTAL_PASSED\n  1  at least one TOTAL_FAILED\n  2  usage error\n  3  at least one INDETERMINATE, none TOTAL_FAILED\n  4  unreadable input or no signature found"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the signatures of a CMS/CAdES file and print a report.
+    Verify(verify::Args),
+    /// Create a CAdES-BASELINE-B signature.
+    Sign(sign::Args),
+}
+
+/// A failure that ends the command with an exit code and one line on stderr.
+pub struct Failure {
+    /// Exit code.
+    pub code: u8,
+    /// The message (one line).
+    pub message: String,
+}
+
+impl Failure {
+    /// Unreadable input (exit 4).
+    pub fn unreadable(m: impl std::fmt::Display) -> Self {
+        Failure { code: exit::UNREADABLE, message: m.to_string() }
+    }
+    /// Usage error (exit 2).
+    pub fn usage(m: impl std::fmt::Display) -> Self {
+        Failure { code: exit::USAGE, message: m.to_string() }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Verify(a) => verify::run(a),
+        Command::Sign(a) => sign::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("confia: error: {}", f.message.replace('\n', " "));
+            ExitCode::from(f.code)
+        }
+    }
+}

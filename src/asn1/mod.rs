@@ -413,6 +413,49 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Re-encodes an element in DER (X.690 10-11): definite minimal lengths, constructed strings
+/// joined into primitive ones, and the elements of every SET sorted by their encodings.
+///
+/// Used only as a fallback: some producers re-order signed attributes after computing the
+/// signature over their DER form, and Bouncy Castle-based verifiers (DSS among them) check that
+/// form. confia checks the bytes as received first.
+pub fn canonical_der(el: &Element<'_>) -> Result<Vec<u8>, Asn1Error> {
+    let identifier = |constructed: bool| -> Vec<u8> {
+        let mut id = el.raw[..identifier_len(el.raw)].to_vec();
+        if constructed { id[0] |= 0x20 } else { id[0] &= !0x20 }
+        id
+    };
+    let is_string = el.tag.class == Class::Universal && matches!(el.tag.number, 3 | 4 | 12 | 19 | 20 | 22 | 26 | 28 | 30);
+    if !el.tag.constructed {
+        let mut out = identifier(false);
+        out.extend_from_slice(&der::tlv(0, el.contents)[1..]);
+        return Ok(out);
+    }
+    if is_string {
+        let mut out = identifier(false);
+        out.extend_from_slice(&der::tlv(0, &el.octets()?)[1..]);
+        return Ok(out);
+    }
+    let mut children = Vec::new();
+    let mut r = el.children();
+    while let Some(c) = r.next()? {
+        children.push(canonical_der(&c)?);
+    }
+    if el.tag == Tag::SET {
+        children.sort();
+    }
+    let mut out = identifier(true);
+    out.extend_from_slice(&der::tlv(0, &children.concat())[1..]);
+    Ok(out)
+}
+
+fn identifier_len(raw: &[u8]) -> usize {
+    if raw[0] & 0x1f != 0x1f {
+        return 1;
+    }
+    1 + raw[1..].iter().position(|b| b & 0x80 == 0).map_or(raw.len() - 1, |p| p + 1)
+}
+
 /// Parses `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`
 /// and returns the OID and the raw parameters element, if any.
 pub fn algorithm_identifier<'a>(el: &Element<'a>) -> Result<(Oid, Option<Element<'a>>), Asn1Error> {

@@ -3,5 +3,5 @@
 mod format;
 mod sign;
 
-pub use format::{CadesFormat, detect_format};
+pub use format::{CadesFormat, CadesLevel, detect_format};
 pub use sign::{SignError, SignOptions, sign};

@@ -58,6 +58,15 @@ impl<'a> Attributes<'a> {
         out
     }
 
+    /// The DER re-encoding of the set (universal SET tag, attributes sorted), when it differs
+    /// from the bytes as received. See [`crate::asn1::canonical_der`].
+    pub fn der_reencoding(&self) -> Option<Vec<u8>> {
+        let as_set = self.signed_bytes();
+        let el = crate::asn1::read_single(&as_set, "signed attributes").ok()?;
+        let der = crate::asn1::canonical_der(&el).ok()?;
+        (der != as_set).then_some(der)
+    }
+
     /// Every attribute with type `oid`.
     pub fn all(&self, oid: Oid) -> impl Iterator<Item = &Attribute<'a>> {
         self.attrs.iter().filter(move |a| a.oid == oid)

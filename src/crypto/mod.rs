@@ -7,6 +7,7 @@
 mod algorithm;
 mod digest;
 mod key;
+pub mod pkcs12;
 mod signer;
 
 pub use algorithm::{DigestAlgorithm, SignatureAlgorithm, SignatureScheme};

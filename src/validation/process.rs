@@ -415,7 +415,22 @@ impl Validator {
             }
         };
         let result = match &si.signed_attrs {
-            Some(signed) => key.verify(&alg, &signed.signed_bytes(), si.signature),
+            Some(signed) => match key.verify(&alg, &signed.signed_bytes(), si.signature) {
+                Err(CryptoError::BadSignature) => match signed.der_reencoding() {
+                    Some(der) if key.verify(&alg, &der, si.signature).is_ok() => {
+                        r.messages.push(msg(
+                            Level::Warning,
+                            "SIGNED_ATTRIBUTES_NOT_DER",
+                            "the signature covers the DER form of the signed attributes, not the bytes as received \
+                             (the attributes were re-ordered or re-encoded after signing)"
+                                .into(),
+                        ));
+                        Ok(())
+                    }
+                    _ => Err(CryptoError::BadSignature),
+                },
+                other => other,
+            },
             // Without signed attributes the signature covers the content digest itself.
             None => match &computed {
                 Some(d) if alg.scheme != crate::crypto::SignatureScheme::Ed25519 => key.verify_prehash(&alg, d, si.signature),

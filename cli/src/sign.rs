@@ -1,0 +1,123 @@
+//! `confia sign`
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::ValueEnum;
+use confia::cades::{self, SignOptions};
+use confia::crypto::{DigestAlgorithm, SoftwareSigner};
+
+use crate::{Failure, exit, load};
+
+/// Digest algorithms offered for new signatures.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Digest {
+    /// SHA-256
+    Sha256,
+    /// SHA-384
+    Sha384,
+    /// SHA-512
+    Sha512,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The content to sign.
+    input: PathBuf,
+    /// Where to write the signature (DER). Never the input; an existing file needs --force.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: PathBuf,
+    /// The private key: PKCS#8 (PEM or DER), PKCS#1/SEC1 PEM, or PKCS#12 with --password-file.
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// The signer's certificate (PEM or DER). Optional with a PKCS#12 key that carries it.
+    #[arg(long, value_name = "CERT")]
+    cert: Option<PathBuf>,
+    /// A chain certificate to embed (PEM or DER). Repeatable.
+    #[arg(long = "chain", value_name = "FILE")]
+    chain: Vec<PathBuf>,
+    /// Produce a detached signature (the content is not embedded).
+    #[arg(long)]
+    detached: bool,
+    /// Digest algorithm.
+    #[arg(long, value_enum, default_value = "sha256")]
+    digest: Digest,
+    /// File holding the PKCS#12 password (first line).
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+    /// The signing-time attribute, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339", value_parser = load::time_arg)]
+    signing_time: Option<time::OffsetDateTime>,
+    /// Replace OUT if it exists (never the input).
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(a: Args) -> Result<u8, Failure> {
+    check_output(&a.input, &a.output, a.force)?;
+    let key_data = load::read_limited(&a.key, 16 * 1024 * 1024)?;
+    let mut chain: Vec<Arc<_>> = Vec::new();
+    let signer = match &a.password_file {
+        Some(pf) => {
+            let pw = load::read_limited(pf, 64 * 1024)?;
+            let pw = String::from_utf8(pw).map_err(|_| Failure::unreadable(format!("{}: not UTF-8", pf.display())))?;
+            let pw = pw.lines().next().unwrap_or("");
+            let (signer, p12_chain) = confia::crypto::pkcs12::signer_from_pkcs12(&key_data, pw)
+                .map_err(|e| Failure::unreadable(format!("{}: {e}", a.key.display())))?;
+            chain.extend(p12_chain);
+            signer
+        }
+        None => {
+            let cert_path = a.cert.as_ref().ok_or_else(|| Failure::usage("--cert is required unless the key is PKCS#12"))?;
+            let cert = load::certificates(cert_path)?.remove(0);
+            SoftwareSigner::from_pem_or_der(&key_data, cert).map_err(|e| Failure::unreadable(format!("{}: {e}", a.key.display())))?
+        }
+    };
+    for p in &a.chain {
+        chain.extend(load::certificates(p)?);
+    }
+    let opts = SignOptions {
+        digest: match a.digest {
+            Digest::Sha256 => DigestAlgorithm::Sha256,
+            Digest::Sha384 => DigestAlgorithm::Sha384,
+            Digest::Sha512 => DigestAlgorithm::Sha512,
+        },
+        detached: a.detached,
+        signing_time: a.signing_time.unwrap_or_else(time::OffsetDateTime::now_utc),
+        chain,
+    };
+    let mut input = std::fs::File::open(&a.input).map_err(|e| Failure::unreadable(format!("{}: {e}", a.input.display())))?;
+    let der = cades::sign(&mut input, &signer, &opts).map_err(|e| Failure { code: exit::FAILED, message: e.to_string() })?;
+    write_atomically(&a.output, &der, a.force)?;
+    Ok(exit::PASSED)
+}
+
+/// The output must not be the input, and an existing output needs `--force`.
+fn check_output(input: &Path, output: &Path, force: bool) -> Result<(), Failure> {
+    if let (Ok(i), Ok(o)) = (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+        if i == o {
+            return Err(Failure::usage("the output file is the input file; refusing to overwrite it"));
+        }
+    }
+    if output.exists() && !force {
+        return Err(Failure::usage(format!("{} exists; use --force to replace it", output.display())));
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file in the same directory and renames it into place, so a
+/// failed run leaves no partial output.
+fn write_atomically(path: &Path, data: &[u8], force: bool) -> Result<(), Failure> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| Failure { code: exit::FAILED, message: format!("{}: {e}", path.display()) };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(data).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    if force {
+        tmp.persist(path).map_err(|e| fail(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| fail(e.error))?;
+    }
+    Ok(())
+}

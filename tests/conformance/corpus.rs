@@ -1,0 +1,111 @@
+//! Locating the corpus, reading its manifest, and keeping the scoreboard.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One manifest row.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub path: String,
+    pub kind: String,
+    pub expected: String,
+}
+
+pub struct Corpus {
+    pub root: PathBuf,
+    pub cases: Vec<Case>,
+}
+
+impl Corpus {
+    pub fn locate() -> Option<Corpus> {
+        let root = std::env::var_os("CONFIA_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+        let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).ok()?;
+        let cases = manifest
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (f.len() >= 6).then(|| Case { path: f[0].into(), kind: f[4].into(), expected: f[5].into() })
+            })
+            .collect();
+        Some(Corpus { root, cases })
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Pass,
+    Fail(String),
+}
+
+const EXPECTATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/expected.tsv");
+
+pub struct Scoreboard {
+    /// kind -> case -> recorded outcome ("pass" or "fail: why")
+    expected: BTreeMap<(String, String), String>,
+    results: BTreeMap<(String, String), Outcome>,
+}
+
+impl Scoreboard {
+    pub fn load() -> Self {
+        let text = std::fs::read_to_string(EXPECTATIONS).unwrap_or_default();
+        let expected = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut f = l.splitn(3, '\t');
+                Some(((f.next()?.to_string(), f.next()?.to_string()), f.next().unwrap_or("").to_string()))
+            })
+            .collect();
+        Scoreboard { expected, results: BTreeMap::new() }
+    }
+
+    pub fn record(&mut self, kind: &str, case: &str, outcome: Outcome) {
+        self.results.insert((kind.to_string(), case.to_string()), outcome);
+    }
+
+    /// Prints the scoreboard and panics on regressions.
+    pub fn finish(self) {
+        let mut per_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        let mut regressions = Vec::new();
+        for ((kind, case), outcome) in &self.results {
+            let e = per_kind.entry(kind).or_default();
+            match outcome {
+                Outcome::Pass => e.0 += 1,
+                Outcome::Fail(why) => {
+                    e.1 += 1;
+                    println!("  {kind}: FAIL {case}: {why}");
+                    if self.expected.get(&(kind.clone(), case.clone())).is_some_and(|s| s == "pass") {
+                        regressions.push(format!("{kind} {case}: {why}"));
+                    }
+                }
+            }
+            if *outcome == Outcome::Pass && self.expected.get(&(kind.clone(), case.clone())).is_some_and(|s| s != "pass") {
+                println!("  {kind}: now passes (update expected.tsv): {case}");
+            }
+        }
+        println!("== conformance scoreboard ==");
+        for (kind, (p, f)) in &per_kind {
+            println!("{kind}: {p} passed, {f} failed");
+        }
+        if std::env::var_os("CONFIA_UPDATE_EXPECTATIONS").is_some() {
+            let mut out = String::from("# kind\tcase\toutcome (pass, or the recorded reason it fails)\n");
+            for ((kind, case), outcome) in &self.results {
+                let o = match outcome {
+                    Outcome::Pass => "pass".to_string(),
+                    Outcome::Fail(why) => format!("fail: {}", why.replace(['\t', '\n'], " ")),
+                };
+                out.push_str(&format!("{kind}\t{case}\t{o}\n"));
+            }
+            std::fs::write(EXPECTATIONS, out).expect("write expectations");
+        }
+        assert!(regressions.is_empty(), "conformance regressions:\n{}", regressions.join("\n"));
+    }
+}

@@ -1,0 +1,22 @@
+//! Conformance harness over the third-party corpus (`../shared/corpus`, or `CONFIA_CORPUS`).
+//!
+//! Each kind prints `kind: N passed, M failed` and the test fails when a case recorded as
+//! passing in `tests/conformance/expected.tsv` no longer passes. Set
+//! `CONFIA_UPDATE_EXPECTATIONS=1` to rewrite that file after an intended change.
+
+mod cades;
+mod corpus;
+
+use corpus::{Corpus, Scoreboard};
+
+#[test]
+fn conformance() {
+    let Some(corpus) = Corpus::locate() else {
+        println!("conformance: skipped, corpus folder not found (set CONFIA_CORPUS or provide ../shared/corpus)");
+        return;
+    };
+    let mut board = Scoreboard::load();
+    cades::run(&corpus, &mut board);
+    board.finish();
+}
+
