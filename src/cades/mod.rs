@@ -4,4 +4,4 @@ mod format;
 mod sign;
 
 pub use format::{CadesFormat, CadesLevel, detect_format};
-pub use sign::{SignError, SignOptions, sign};
+pub use sign::{CounterSignError, SignError, SignOptions, counter_sign, sign};

@@ -110,26 +110,130 @@ pub fn sign(content: &mut dyn Read, signer: &dyn Signer, opts: &SignOptions) -> 
     Ok(der::sequence(&[&der::oid(&oid::SIGNED_DATA), &der::context(0, true, &signed_data)]))
 }
 
-/// The DER `SET OF Attribute` that is signed: content-type, signing-time, message-digest and
-/// signing-certificate-v2 (RFC 5035) with issuerSerial.
-fn signed_attributes(cert: &Certificate, content_digest: &[u8], opts: &SignOptions) -> Vec<u8> {
-    let attr = |o, v: &[u8]| der::sequence(&[&der::oid(&o), &der::set_of(&[v])]);
+/// `SigningCertificateV2` (RFC 5035 3) naming `cert` by digest and issuerSerial.
+fn signing_certificate_v2(cert: &Certificate, digest: DigestAlgorithm) -> Vec<u8> {
     let issuer_serial = der::sequence(&[
         &der::sequence(&[&der::context(4, true, cert.issuer().der())]),
         &der::unsigned_integer(cert.serial()),
     ]);
-    let cert_hash = der::octet_string(&opts.digest.digest(cert.der()));
+    let cert_hash = der::octet_string(&digest.digest(cert.der()));
     // RFC 5035 4: hashAlgorithm DEFAULT id-sha256, so DER leaves it out for SHA-256.
-    let ess_cert_id = if opts.digest == DigestAlgorithm::Sha256 {
+    let ess_cert_id = if digest == DigestAlgorithm::Sha256 {
         der::sequence(&[&cert_hash, &issuer_serial])
     } else {
-        der::sequence(&[&der::algorithm(&opts.digest.oid(), None), &cert_hash, &issuer_serial])
+        der::sequence(&[&der::algorithm(&digest.oid(), None), &cert_hash, &issuer_serial])
     };
-    let signing_certificate_v2 = der::sequence(&[&der::sequence(&[&ess_cert_id])]);
+    der::sequence(&[&der::sequence(&[&ess_cert_id])])
+}
+
+/// The DER `SET OF Attribute` that is signed: content-type, signing-time, message-digest and
+/// signing-certificate-v2 (RFC 5035) with issuerSerial.
+fn signed_attributes(cert: &Certificate, content_digest: &[u8], opts: &SignOptions) -> Vec<u8> {
+    let attr = |o, v: &[u8]| der::sequence(&[&der::oid(&o), &der::set_of(&[v])]);
+    let signing_certificate_v2 = signing_certificate_v2(cert, opts.digest);
     der::set_of(&[
         &attr(oid::CONTENT_TYPE, &der::oid(&oid::DATA)),
         &attr(oid::SIGNING_TIME, &der::time(opts.signing_time)),
         &attr(oid::MESSAGE_DIGEST, &der::octet_string(content_digest)),
         &attr(oid::SIGNING_CERTIFICATE_V2, &signing_certificate_v2),
     ])
+}
+
+/// Adds a counter-signature (RFC 5652 11.4) by `signer` to the first SignerInfo of a DER
+/// `ContentInfo`. The counter-signature's message-digest covers that SignerInfo's signature
+/// value; its signed attributes are signing-time, message-digest and signing-certificate-v2
+/// (no content-type, as RFC 5652 11.4 requires).
+pub fn counter_sign(signed: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<Vec<u8>, CounterSignError> {
+    use crate::asn1::{Tag, read_single};
+    let ci = read_single(signed, "ContentInfo")?;
+    let mut r = ci.children();
+    let ct = r.required("contentType")?;
+    let explicit = r.required("content")?;
+    let sd = explicit.children().required("SignedData")?;
+    if ct.oid()? != oid::SIGNED_DATA || ci.indefinite || explicit.indefinite || sd.indefinite {
+        return Err(CounterSignError::NotDerSignedData);
+    }
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    let mut sr = sd.children();
+    let mut signer_infos = None;
+    let cert = signer.certificate();
+    let mut has_certificates = false;
+    while let Some(el) = sr.next()? {
+        if el.tag == Tag::SET && sr.is_empty() {
+            signer_infos = Some(el);
+        } else if el.tag == Tag::context(0, true) && parts.len() == 3 {
+            // certificates: add the counter-signer's own, so that it can be identified.
+            has_certificates = true;
+            let mut certs: Vec<&[u8]> = Vec::new();
+            let mut cr = el.children();
+            while let Some(c) = cr.next()? {
+                certs.push(c.raw);
+            }
+            if !certs.contains(&cert.der()) {
+                certs.push(cert.der());
+            }
+            parts.push(der::retag(der::set_of(&certs), 0xa0));
+        } else {
+            if !has_certificates && parts.len() == 3 {
+                has_certificates = true;
+                parts.push(der::retag(der::set_of(&[cert.der()]), 0xa0));
+            }
+            parts.push(el.raw.to_vec());
+        }
+    }
+    let set = signer_infos.ok_or(CounterSignError::NotDerSignedData)?;
+    let mut infos = set.children();
+    let first = infos.required("SignerInfo")?;
+    let parsed = crate::cms::SignerInfo::read(first).map_err(|e| CounterSignError::Cms(e.to_string()))?;
+    if parsed.unsigned_attrs.is_some() {
+        return Err(CounterSignError::HasUnsignedAttributes);
+    }
+    let digest = opts.digest.digest(parsed.signature);
+    let attr = |o, v: &[u8]| der::sequence(&[&der::oid(&o), &der::set_of(&[v])]);
+    let signed_attrs = der::set_of(&[
+        &attr(oid::SIGNING_TIME, &der::time(opts.signing_time)),
+        &attr(oid::MESSAGE_DIGEST, &der::octet_string(&digest)),
+        &attr(oid::SIGNING_CERTIFICATE_V2, &signing_certificate_v2(cert, opts.digest)),
+    ]);
+    let (alg, value) = signer.sign(opts.digest, &signed_attrs)?;
+    let counter = der::sequence(&[
+        &der::small_integer(1),
+        &der::sequence(&[cert.issuer().der(), &der::unsigned_integer(cert.serial())]),
+        &der::algorithm(&opts.digest.oid(), None),
+        &der::retag(signed_attrs, 0xa0),
+        &alg.to_algorithm_identifier().map_err(|e| SignerError::Unsupported(e.to_string()))?,
+        &der::octet_string(&value),
+    ]);
+    let unsigned = der::retag(der::set_of(&[&attr(oid::COUNTER_SIGNATURE, &counter)]), 0xa1);
+    let mut first_children: Vec<u8> = first.contents.to_vec();
+    first_children.extend_from_slice(&unsigned);
+    let mut new_infos = vec![der::tlv(0x30, &first_children)];
+    while let Some(other) = infos.next()? {
+        new_infos.push(other.raw.to_vec());
+    }
+    let refs: Vec<&[u8]> = new_infos.iter().map(Vec::as_slice).collect();
+    parts.push(der::set_of(&refs));
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let signed_data = der::sequence(&refs);
+    Ok(der::sequence(&[&der::oid(&oid::SIGNED_DATA), &der::context(0, true, &signed_data)]))
+}
+
+/// Why a counter-signature could not be added.
+#[derive(Debug, Error)]
+pub enum CounterSignError {
+    /// The input is not a definite-length DER ContentInfo with SignedData.
+    #[error("not a DER CMS SignedData")]
+    NotDerSignedData,
+    /// Adding to existing unsigned attributes is not supported yet.
+    #[error("the SignerInfo already has unsigned attributes")]
+    HasUnsignedAttributes,
+    /// A structural error.
+    #[error("malformed input: {0}")]
+    Asn1(#[from] crate::asn1::Asn1Error),
+    /// The SignerInfo could not be read.
+    #[error("malformed SignerInfo: {0}")]
+    Cms(String),
+    /// The signer failed.
+    #[error(transparent)]
+    Signer(#[from] SignerError),
 }
