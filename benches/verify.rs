@@ -32,7 +32,9 @@ fn validator() -> Validator {
 fn cades_verify(c: &mut Criterion) {
     let v = validator();
     let mut g = c.benchmark_group("cades_bb_verify");
-    for (name, file) in [("rsa_3_cert_chain", "samples/attached-rsa.p7m"), ("ec_3_cert_chain", "samples/attached-ec.p7m")] {
+    for (name, file) in
+        [("rsa_3_cert_chain", "samples/attached-rsa.p7m"), ("ec_3_cert_chain", "samples/attached-ec.p7m")]
+    {
         let sig = vector(file);
         let r = v.validate_cms(&sig, None).unwrap();
         assert_eq!(r.signatures[0].verdict, confia::validation::Verdict::Passed);

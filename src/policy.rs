@@ -52,7 +52,12 @@ impl Policy {
     }
 
     /// Whether `alg` with a key of `key` is acceptable at `at`; `Err` explains why not.
-    pub fn check_signature_algorithm(&self, alg: &SignatureAlgorithm, key: KeyKind, at: OffsetDateTime) -> Result<(), String> {
+    pub fn check_signature_algorithm(
+        &self,
+        alg: &SignatureAlgorithm,
+        key: KeyKind,
+        at: OffsetDateTime,
+    ) -> Result<(), String> {
         let day = at.date();
         if alg.scheme != crate::crypto::SignatureScheme::Ed25519 {
             match self.digests.iter().find(|(d, _)| *d == alg.digest) {

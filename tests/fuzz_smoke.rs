@@ -51,7 +51,8 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 
 #[test]
 fn mutated_signatures_never_panic() {
-    let validator = Validator::new(ValidationConfig::new(time::OffsetDateTime::UNIX_EPOCH, Arc::new(TrustAnchors::new())));
+    let validator =
+        Validator::new(ValidationConfig::new(time::OffsetDateTime::UNIX_EPOCH, Arc::new(TrustAnchors::new())));
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let seeds = seeds();
     let mut intact_passes = 0;

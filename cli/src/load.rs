@@ -26,7 +26,8 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
 /// Certificates from a PEM or DER file.
 pub fn certificates(path: &Path) -> Result<Vec<Arc<Certificate>>, Failure> {
     let data = read_limited(path, MAX_FILE)?;
-    let certs = Certificate::from_pem_or_der(&data).map_err(|e| Failure::unreadable(format!("{}: {e}", path.display())))?;
+    let certs =
+        Certificate::from_pem_or_der(&data).map_err(|e| Failure::unreadable(format!("{}: {e}", path.display())))?;
     if certs.is_empty() {
         return Err(Failure::unreadable(format!("{}: no certificate in the file", path.display())));
     }

@@ -69,9 +69,11 @@ pub fn run(a: Args) -> Result<u8, Failure> {
             signer
         }
         None => {
-            let cert_path = a.cert.as_ref().ok_or_else(|| Failure::usage("--cert is required unless the key is PKCS#12"))?;
+            let cert_path =
+                a.cert.as_ref().ok_or_else(|| Failure::usage("--cert is required unless the key is PKCS#12"))?;
             let cert = load::certificates(cert_path)?.remove(0);
-            SoftwareSigner::from_pem_or_der(&key_data, cert).map_err(|e| Failure::unreadable(format!("{}: {e}", a.key.display())))?
+            SoftwareSigner::from_pem_or_der(&key_data, cert)
+                .map_err(|e| Failure::unreadable(format!("{}: {e}", a.key.display())))?
         }
     };
     for p in &a.chain {
@@ -87,8 +89,10 @@ pub fn run(a: Args) -> Result<u8, Failure> {
         signing_time: a.signing_time.unwrap_or_else(time::OffsetDateTime::now_utc),
         chain,
     };
-    let mut input = std::fs::File::open(&a.input).map_err(|e| Failure::unreadable(format!("{}: {e}", a.input.display())))?;
-    let der = cades::sign(&mut input, &signer, &opts).map_err(|e| Failure { code: exit::FAILED, message: e.to_string() })?;
+    let mut input =
+        std::fs::File::open(&a.input).map_err(|e| Failure::unreadable(format!("{}: {e}", a.input.display())))?;
+    let der =
+        cades::sign(&mut input, &signer, &opts).map_err(|e| Failure { code: exit::FAILED, message: e.to_string() })?;
     write_atomically(&a.output, &der, a.force)?;
     Ok(exit::PASSED)
 }

@@ -73,9 +73,8 @@ pub fn run(a: Args) -> Result<u8, Failure> {
         None => None,
     };
     let validator = Validator::new(config);
-    let report = validator
-        .validate_cms(&input, content.as_mut().map(|f| f as &mut dyn std::io::Read))
-        .map_err(|e| match e {
+    let report =
+        validator.validate_cms(&input, content.as_mut().map(|f| f as &mut dyn std::io::Read)).map_err(|e| match e {
             ValidationError::UnexpectedDetachedContent => Failure::usage(e),
             e => Failure::unreadable(format!("{}: {e}", a.file.display())),
         })?;

@@ -54,7 +54,11 @@ fn sign_then_verify_with_confia_and_openssl() {
             assert_eq!(c, 0, "{who} {digest} detached={detached}: {j}");
             assert_eq!(j["signatures"][0]["format"], "CAdES-BASELINE-B");
             if has_tool("openssl") {
-                assert!(openssl_verify(&out, detached.then_some(Path::new(&content))), "openssl rejects {}", out.display());
+                assert!(
+                    openssl_verify(&out, detached.then_some(Path::new(&content))),
+                    "openssl rejects {}",
+                    out.display()
+                );
             }
         }
     }
@@ -111,14 +115,30 @@ fn pkcs12_made_by_openssl_signs() {
     assert!(st.success());
     let out = dir.path().join("sig.p7m");
     let content = v("samples/content.txt");
-    let o = sign(&["--key", p12.to_str().unwrap(), "--password-file", pw.to_str().unwrap(), "-o", out.to_str().unwrap(), &content]);
+    let o = sign(&[
+        "--key",
+        p12.to_str().unwrap(),
+        "--password-file",
+        pw.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        &content,
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let (c, j) = verify_json(out.to_str().unwrap(), &trust_and_crls());
     assert_eq!(c, 0, "{j}");
     // a wrong password is a clear error
     std::fs::write(&pw, "wrong\n").unwrap();
     let out = dir.path().join("sig2.p7m");
-    let o = sign(&["--key", p12.to_str().unwrap(), "--password-file", pw.to_str().unwrap(), "-o", out.to_str().unwrap(), &content]);
+    let o = sign(&[
+        "--key",
+        p12.to_str().unwrap(),
+        "--password-file",
+        pw.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        &content,
+    ]);
     assert_eq!(code(&o), 4);
     assert!(!out.exists());
 }

@@ -110,7 +110,15 @@ fn json_keys_are_the_stable_interface() {
     assert!(j["validation_time"].is_string());
     let s = &j["signatures"][0];
     for k in [
-        "id", "format", "indication", "sub_indication", "signature_intact", "data_intact", "signer", "chain", "messages",
+        "id",
+        "format",
+        "indication",
+        "sub_indication",
+        "signature_intact",
+        "data_intact",
+        "signer",
+        "chain",
+        "messages",
         "counter_signatures",
     ] {
         assert!(s.get(k).is_some(), "missing key {k}");
@@ -187,7 +195,10 @@ fn without_the_anchor_there_is_no_chain() {
     assert_eq!(c, 3);
     assert_eq!(j["signatures"][0]["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
     // the intermediate is not an anchor of the root's path, but trusting it directly works
-    let (c, j) = verify_json(&v("samples/attached-rsa.p7m"), &["--trust-anchor".into(), v("pki/intermediate.pem"), "--crl".into(), v("pki/intermediate.crl")]);
+    let (c, j) = verify_json(
+        &v("samples/attached-rsa.p7m"),
+        &["--trust-anchor".into(), v("pki/intermediate.pem"), "--crl".into(), v("pki/intermediate.crl")],
+    );
     assert_eq!(c, 0, "{j}");
     assert_eq!(j["signatures"][0]["chain"].as_array().unwrap().len(), 2);
 }

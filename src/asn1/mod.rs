@@ -231,14 +231,7 @@ fn read_at(input: &[u8], base: usize, depth: usize) -> Result<(Element<'_>, &[u8
     if end > input.len() {
         return Err(truncated);
     }
-    let el = Element {
-        tag,
-        raw: &input[..end],
-        contents: &input[pos..end],
-        offset: base,
-        indefinite: false,
-        depth,
-    };
+    let el = Element { tag, raw: &input[..end], contents: &input[pos..end], offset: base, indefinite: false, depth };
     Ok((el, &input[end..]))
 }
 
@@ -255,11 +248,7 @@ impl<'a> Element<'a> {
 
     /// Fails unless the element has the given tag.
     pub fn expect(self, tag: Tag, what: &'static str) -> Result<Self, Asn1Error> {
-        if self.tag == tag {
-            Ok(self)
-        } else {
-            Err(self.unexpected(what))
-        }
+        if self.tag == tag { Ok(self) } else { Err(self.unexpected(what)) }
     }
 
     fn unexpected(&self, what: &'static str) -> Asn1Error {
@@ -278,10 +267,7 @@ impl<'a> Element<'a> {
     }
 
     /// Visits the primitive segments of a (possibly constructed) string in order.
-    pub fn for_each_segment(
-        &self,
-        f: &mut dyn FnMut(&'a [u8]),
-    ) -> Result<(), Asn1Error> {
+    pub fn for_each_segment(&self, f: &mut dyn FnMut(&'a [u8])) -> Result<(), Asn1Error> {
         if !self.tag.constructed {
             f(self.contents);
             return Ok(());
@@ -422,10 +408,15 @@ impl<'a> Reader<'a> {
 pub fn canonical_der(el: &Element<'_>) -> Result<Vec<u8>, Asn1Error> {
     let identifier = |constructed: bool| -> Vec<u8> {
         let mut id = el.raw[..identifier_len(el.raw)].to_vec();
-        if constructed { id[0] |= 0x20 } else { id[0] &= !0x20 }
+        if constructed {
+            id[0] |= 0x20
+        } else {
+            id[0] &= !0x20
+        }
         id
     };
-    let is_string = el.tag.class == Class::Universal && matches!(el.tag.number, 3 | 4 | 12 | 19 | 20 | 22 | 26 | 28 | 30);
+    let is_string =
+        el.tag.class == Class::Universal && matches!(el.tag.number, 3 | 4 | 12 | 19 | 20 | 22 | 26 | 28 | 30);
     if !el.tag.constructed {
         let mut out = identifier(false);
         out.extend_from_slice(&der::tlv(0, el.contents)[1..]);

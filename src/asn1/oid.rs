@@ -95,7 +95,13 @@ impl fmt::Display for Oid {
             v = (v << 7) | u64::from(b & 0x7f);
             if b & 0x80 == 0 {
                 if first {
-                    let (a, b) = if v < 40 { (0, v) } else if v < 80 { (1, v - 40) } else { (2, v - 80) };
+                    let (a, b) = if v < 40 {
+                        (0, v)
+                    } else if v < 80 {
+                        (1, v - 40)
+                    } else {
+                        (2, v - 80)
+                    };
                     write!(f, "{a}.{b}")?;
                     first = false;
                 } else {
@@ -283,7 +289,8 @@ mod tests {
 
     #[test]
     fn round_trips_dotted_notation() {
-        for s in ["1.2.840.113549.1.7.2", "2.5.29.19", "0.4.0.1733.2.4", "2.25.329800735698586629295641978511506172918"] {
+        for s in ["1.2.840.113549.1.7.2", "2.5.29.19", "0.4.0.1733.2.4", "2.25.329800735698586629295641978511506172918"]
+        {
             match Oid::parse(s) {
                 Some(o) => assert_eq!(o.to_string(), s),
                 None => assert!(s.starts_with("2.25."), "{s}"),

@@ -188,4 +188,3 @@ pub fn octet_string_value<'a>(el: &Element<'a>) -> Result<&'a [u8], CmsError> {
     }
     Ok(el.contents)
 }
-

@@ -219,7 +219,8 @@ impl<'a> SignerInfo<'a> {
             None => None,
         };
         let sig_alg_el = r.required("signatureAlgorithm")?;
-        let signature_algorithm = SignatureAlgorithm::from_algorithm_identifier(&sig_alg_el, digest_algorithm.clone().ok());
+        let signature_algorithm =
+            SignatureAlgorithm::from_algorithm_identifier(&sig_alg_el, digest_algorithm.clone().ok());
         let sig_el = r.required("signature")?;
         if !sig_el.tag.same_type(&Tag::OCTET_STRING) || sig_el.tag.constructed {
             return Err(CmsError::Invalid("signature is not a primitive OCTET STRING".into()));
@@ -241,4 +242,3 @@ impl<'a> SignerInfo<'a> {
         })
     }
 }
-

@@ -102,7 +102,8 @@ impl DigestAlgorithm {
 
     /// Reads a digest `AlgorithmIdentifier`; parameters may be absent or NULL (RFC 5754 3).
     pub fn from_algorithm_identifier(el: &Element<'_>) -> Result<Self, CryptoError> {
-        let (o, params) = asn1::algorithm_identifier(el).map_err(|e| CryptoError::UnsupportedAlgorithm(e.to_string()))?;
+        let (o, params) =
+            asn1::algorithm_identifier(el).map_err(|e| CryptoError::UnsupportedAlgorithm(e.to_string()))?;
         if let Some(p) = params {
             if p.tag != Tag::NULL || !p.contents.is_empty() {
                 return Err(CryptoError::UnsupportedAlgorithm(format!("digest {o} with parameters")));
@@ -152,13 +153,18 @@ impl SignatureAlgorithm {
     /// Reads a signature `AlgorithmIdentifier`. `digest_hint` is the digest named elsewhere (the
     /// SignerInfo's digestAlgorithm): CMS allows the bare `rsaEncryption` and `id-ecPublicKey`
     /// OIDs as signature algorithms, whose digest comes from there.
-    pub fn from_algorithm_identifier(el: &Element<'_>, digest_hint: Option<DigestAlgorithm>) -> Result<Self, CryptoError> {
-        let (o, params) = asn1::algorithm_identifier(el).map_err(|e| CryptoError::UnsupportedAlgorithm(e.to_string()))?;
+    pub fn from_algorithm_identifier(
+        el: &Element<'_>,
+        digest_hint: Option<DigestAlgorithm>,
+    ) -> Result<Self, CryptoError> {
+        let (o, params) =
+            asn1::algorithm_identifier(el).map_err(|e| CryptoError::UnsupportedAlgorithm(e.to_string()))?;
         let null_or_absent = params.is_none_or(|p| p.tag == Tag::NULL && p.contents.is_empty());
         let pkcs1 = |digest| Ok(Self { scheme: SignatureScheme::RsaPkcs1v15, digest });
         let ec = |digest| Ok(Self { scheme: SignatureScheme::Ecdsa, digest });
         use DigestAlgorithm as D;
-        let hint = || digest_hint.ok_or_else(|| CryptoError::UnsupportedAlgorithm(format!("{o} without a digest algorithm")));
+        let hint =
+            || digest_hint.ok_or_else(|| CryptoError::UnsupportedAlgorithm(format!("{o} without a digest algorithm")));
         let r = match o {
             // RFC 4055 5 / RFC 3279 2.2.1: PKCS#1 v1.5 parameters are NULL, absent is tolerated.
             x if x == oid::RSA_ENCRYPTION => pkcs1(hint()?),
@@ -182,12 +188,18 @@ impl SignatureAlgorithm {
             x if x == oid::ECDSA_WITH_SHA3_384 => ec(D::Sha3_384),
             x if x == oid::ECDSA_WITH_SHA3_512 => ec(D::Sha3_512),
             // RFC 8410 3: parameters absent.
-            x if x == oid::ED25519 => Ok(Self { scheme: SignatureScheme::Ed25519, digest: digest_hint.unwrap_or(D::Sha512) }),
-            x if x == oid::MD5_WITH_RSA => Err(CryptoError::UnsupportedAlgorithm("md5WithRSAEncryption (refused)".into())),
+            x if x == oid::ED25519 => {
+                Ok(Self { scheme: SignatureScheme::Ed25519, digest: digest_hint.unwrap_or(D::Sha512) })
+            }
+            x if x == oid::MD5_WITH_RSA => {
+                Err(CryptoError::UnsupportedAlgorithm("md5WithRSAEncryption (refused)".into()))
+            }
             other => Err(CryptoError::UnsupportedAlgorithm(format!("signature algorithm {other}"))),
         };
         if !null_or_absent {
-            return Err(CryptoError::UnsupportedAlgorithm(format!("signature algorithm {o} with unexpected parameters")));
+            return Err(CryptoError::UnsupportedAlgorithm(format!(
+                "signature algorithm {o} with unexpected parameters"
+            )));
         }
         r
     }

@@ -82,9 +82,15 @@ impl PublicKey {
                     .map_err(|_| bad("EC key with explicit curve parameters (not supported)".into()))?;
                 let e = |x: signature::Error| bad(format!("EC point: {x}"));
                 match curve {
-                    c if c == oid::SECP256R1 => Ok(Self::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(bits).map_err(e)?)),
-                    c if c == oid::SECP384R1 => Ok(Self::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(bits).map_err(e)?)),
-                    c if c == oid::SECP521R1 => Ok(Self::P521(p521::ecdsa::VerifyingKey::from_sec1_bytes(bits).map_err(e)?)),
+                    c if c == oid::SECP256R1 => {
+                        Ok(Self::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(bits).map_err(e)?))
+                    }
+                    c if c == oid::SECP384R1 => {
+                        Ok(Self::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(bits).map_err(e)?))
+                    }
+                    c if c == oid::SECP521R1 => {
+                        Ok(Self::P521(p521::ecdsa::VerifyingKey::from_sec1_bytes(bits).map_err(e)?))
+                    }
                     c => Err(CryptoError::UnsupportedAlgorithm(format!("elliptic curve {c}"))),
                 }
             }
@@ -126,7 +132,9 @@ impl PublicKey {
     pub fn verify_prehash(&self, alg: &SignatureAlgorithm, hash: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
         match (self, alg.scheme) {
             (Self::Rsa(k, _), SignatureScheme::RsaPkcs1v15) => rsa_pkcs1_verify(k, alg.digest, hash, signature),
-            (Self::Rsa(k, _), SignatureScheme::RsaPss { salt_len }) => rsa_pss_verify(k, alg.digest, salt_len, hash, signature),
+            (Self::Rsa(k, _), SignatureScheme::RsaPss { salt_len }) => {
+                rsa_pss_verify(k, alg.digest, salt_len, hash, signature)
+            }
             (Self::P256(k), SignatureScheme::Ecdsa) => {
                 let s = p256::ecdsa::Signature::from_der(signature).map_err(|_| CryptoError::BadSignature)?;
                 k.verify_prehash(hash, &s).map_err(|_| CryptoError::BadSignature)
@@ -192,8 +200,19 @@ fn rsa_pkcs1_verify(k: &rsa::PublicKey, d: DigestAlgorithm, hash: &[u8], sig: &[
     k.verify(Pkcs1v15Sign::new_unprefixed(), &digest_info, sig).map_err(|_| CryptoError::BadSignature)
 }
 
-fn rsa_pss_verify(k: &rsa::PublicKey, d: DigestAlgorithm, salt: usize, hash: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
-    fn with<D: Digest + digest::FixedOutputReset + Default>(k: &rsa::PublicKey, salt: usize, hash: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
+fn rsa_pss_verify(
+    k: &rsa::PublicKey,
+    d: DigestAlgorithm,
+    salt: usize,
+    hash: &[u8],
+    sig: &[u8],
+) -> Result<(), CryptoError> {
+    fn with<D: Digest + digest::FixedOutputReset + Default>(
+        k: &rsa::PublicKey,
+        salt: usize,
+        hash: &[u8],
+        sig: &[u8],
+    ) -> Result<(), CryptoError> {
         k.verify(Pss::<D>::new_with_salt(salt), hash, sig).map_err(|_| CryptoError::BadSignature)
     }
     match d {
@@ -207,4 +226,3 @@ fn rsa_pss_verify(k: &rsa::PublicKey, d: DigestAlgorithm, salt: usize, hash: &[u
         DigestAlgorithm::Sha3_512 => with::<sha3::Sha3_512>(k, salt, hash, sig),
     }
 }
-

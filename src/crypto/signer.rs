@@ -67,7 +67,8 @@ impl SoftwareSigner {
                 let key = match b.tag() {
                     "PRIVATE KEY" => pkcs8_key(b.contents())?,
                     "RSA PRIVATE KEY" => SoftwareKey::Rsa(
-                        ring::rsa::KeyPair::from_der(b.contents()).map_err(|e| SignerError::InvalidKey(e.to_string()))?,
+                        ring::rsa::KeyPair::from_der(b.contents())
+                            .map_err(|e| SignerError::InvalidKey(e.to_string()))?,
                     ),
                     "EC PRIVATE KEY" => sec1_key(b.contents())?,
                     "ENCRYPTED PRIVATE KEY" => {
@@ -119,19 +120,19 @@ fn pkcs8_key(der: &[u8]) -> Result<SoftwareKey, SignerError> {
     let (alg, params) = asn1::algorithm_identifier(&r.required("privateKeyAlgorithm").map_err(|e| bad(e.to_string()))?)
         .map_err(|e| bad(e.to_string()))?;
     match alg {
-        a if a == oid::RSA_ENCRYPTION => Ok(SoftwareKey::Rsa(
-            ring::rsa::KeyPair::from_pkcs8(der).map_err(|e| bad(format!("RSA key: {e}")))?,
-        )),
+        a if a == oid::RSA_ENCRYPTION => {
+            Ok(SoftwareKey::Rsa(ring::rsa::KeyPair::from_pkcs8(der).map_err(|e| bad(format!("RSA key: {e}")))?))
+        }
         a if a == oid::EC_PUBLIC_KEY => {
             use p256::pkcs8::DecodePrivateKey;
             let curve = params.and_then(|p| p.oid().ok()).ok_or_else(|| bad("EC key without a named curve".into()))?;
             match curve {
-                c if c == oid::SECP256R1 => Ok(SoftwareKey::P256(
-                    p256::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(e.to_string()))?,
-                )),
-                c if c == oid::SECP384R1 => Ok(SoftwareKey::P384(
-                    p384::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(e.to_string()))?,
-                )),
+                c if c == oid::SECP256R1 => {
+                    Ok(SoftwareKey::P256(p256::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(e.to_string()))?))
+                }
+                c if c == oid::SECP384R1 => {
+                    Ok(SoftwareKey::P384(p384::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(e.to_string()))?))
+                }
                 c => Err(SignerError::Unsupported(format!("signing with curve {c}"))),
             }
         }
@@ -160,12 +161,12 @@ fn sec1_key(der: &[u8]) -> Result<SoftwareKey, SignerError> {
         .and_then(|c| c.oid().ok())
         .ok_or_else(|| bad("EC key without a named curve".into()))?;
     match curve {
-        c if c == oid::SECP256R1 => Ok(SoftwareKey::P256(
-            p256::SecretKey::from_sec1_der(der).map_err(|e| bad(e.to_string()))?.into(),
-        )),
-        c if c == oid::SECP384R1 => Ok(SoftwareKey::P384(
-            p384::SecretKey::from_sec1_der(der).map_err(|e| bad(e.to_string()))?.into(),
-        )),
+        c if c == oid::SECP256R1 => {
+            Ok(SoftwareKey::P256(p256::SecretKey::from_sec1_der(der).map_err(|e| bad(e.to_string()))?.into()))
+        }
+        c if c == oid::SECP384R1 => {
+            Ok(SoftwareKey::P384(p384::SecretKey::from_sec1_der(der).map_err(|e| bad(e.to_string()))?.into()))
+        }
         c => Err(SignerError::Unsupported(format!("signing with curve {c}"))),
     }
 }
@@ -190,11 +191,13 @@ impl Signer for SoftwareSigner {
                 Ok((SignatureAlgorithm { scheme: SignatureScheme::RsaPkcs1v15, digest }, sig))
             }
             SoftwareKey::P256(k) => {
-                let s: p256::ecdsa::Signature = k.sign_prehash(&digest.digest(message)).map_err(|e| failed(e.to_string()))?;
+                let s: p256::ecdsa::Signature =
+                    k.sign_prehash(&digest.digest(message)).map_err(|e| failed(e.to_string()))?;
                 Ok((SignatureAlgorithm { scheme: SignatureScheme::Ecdsa, digest }, s.to_der().as_bytes().to_vec()))
             }
             SoftwareKey::P384(k) => {
-                let s: p384::ecdsa::Signature = k.sign_prehash(&digest.digest(message)).map_err(|e| failed(e.to_string()))?;
+                let s: p384::ecdsa::Signature =
+                    k.sign_prehash(&digest.digest(message)).map_err(|e| failed(e.to_string()))?;
                 Ok((SignatureAlgorithm { scheme: SignatureScheme::Ecdsa, digest }, s.to_der().as_bytes().to_vec()))
             }
             SoftwareKey::Ed25519(k) => {

@@ -146,7 +146,8 @@ impl Crl {
         let sig = r.required("signatureValue").and_then(|s| s.bit_string_bytes()).map_err(|e| bad(e.to_string()))?;
         r.finish("CertificateList").map_err(|e| bad(e.to_string()))?;
 
-        let (_, x) = x509_parser::revocation_list::CertificateRevocationList::from_der(der).map_err(|e| bad(e.to_string()))?;
+        let (_, x) =
+            x509_parser::revocation_list::CertificateRevocationList::from_der(der).map_err(|e| bad(e.to_string()))?;
         let t = &x.tbs_cert_list;
         let mut entries = HashMap::with_capacity(t.revoked_certificates.len());
         for rc in &t.revoked_certificates {
@@ -189,7 +190,9 @@ impl Crl {
                                 }
                             }
                         }
-                        Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => scope.other_distribution_point_name = true,
+                        Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => {
+                            scope.other_distribution_point_name = true
+                        }
                         None => {}
                     }
                     crl.scope = Some(scope);

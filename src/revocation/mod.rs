@@ -2,7 +2,7 @@
 
 mod crl;
 
-pub use crl::{Crl, CrlError, CrlScope, Reason, RevokedEntry};
+pub use crl::{Crl, CrlError, CrlScope, MAX_CRL_SIZE, Reason, RevokedEntry};
 
 use std::sync::Arc;
 

@@ -7,5 +7,5 @@
 mod indication;
 mod process;
 
-pub use indication::{FailedSub, Indication, IndeterminateSub, Verdict};
-pub use process::{ValidationConfig, ValidationError, Validator, RevocationChecking};
+pub use indication::{FailedSub, IndeterminateSub, Indication, Verdict};
+pub use process::{RevocationChecking, ValidationConfig, ValidationError, Validator};

@@ -14,7 +14,7 @@ use crate::cms::{self, CmsError, SignedData, SignerIdentifier, SignerInfo, Signi
 use crate::crypto::{CryptoError, DigestAlgorithm, Hasher};
 use crate::policy::Policy;
 use crate::report::{CertificateRef, Level, Message, PolicyRef, Report, SignatureReport};
-use crate::revocation::{self, CrlSet, Crl, RevocationResult, RevocationSource, RevocationStatus};
+use crate::revocation::{self, Crl, CrlSet, RevocationResult, RevocationSource, RevocationStatus};
 use crate::trust::TrustSource;
 use crate::x509::{self, Certificate, Name, PathError, PathOptions};
 
@@ -208,7 +208,14 @@ impl Validator {
         }
     }
 
-    fn validate_signer(&self, si: &SignerInfo<'_>, subject: &Subject<'_>, doc: &Document<'_>, id: String, depth: usize) -> SignatureReport {
+    fn validate_signer(
+        &self,
+        si: &SignerInfo<'_>,
+        subject: &Subject<'_>,
+        doc: &Document<'_>,
+        id: String,
+        depth: usize,
+    ) -> SignatureReport {
         let counter = matches!(subject, Subject::Counter { .. });
         let format = detect_format(si, counter, doc.has_validation_data);
         let mut r = SignatureReport {
@@ -254,12 +261,22 @@ impl Validator {
             for (k, a) in unsigned.all(oid::COUNTER_SIGNATURE).flat_map(|a| a.values.iter()).enumerate() {
                 let cid = format!("{}-C{}", r.id, k + 1);
                 if depth + 1 >= cms::MAX_COUNTER_SIGNATURE_DEPTH {
-                    r.messages.push(msg(Level::Warning, "COUNTER_SIGNATURE_TOO_DEEP", format!("{cid} not validated: nesting limit")));
+                    r.messages.push(msg(
+                        Level::Warning,
+                        "COUNTER_SIGNATURE_TOO_DEEP",
+                        format!("{cid} not validated: nesting limit"),
+                    ));
                     continue;
                 }
                 match SignerInfo::read(*a) {
                     Ok(csi) => {
-                        let cs = self.validate_signer(&csi, &Subject::Counter { parent_signature: si.signature }, doc, cid, depth + 1);
+                        let cs = self.validate_signer(
+                            &csi,
+                            &Subject::Counter { parent_signature: si.signature },
+                            doc,
+                            cid,
+                            depth + 1,
+                        );
                         r.counter_signatures.push(cs);
                     }
                     Err(e) => r.messages.push(msg(Level::Error, "COUNTER_SIGNATURE_UNREADABLE", format!("{cid}: {e}"))),
@@ -297,7 +314,11 @@ impl Validator {
         checks: &mut Checks,
     ) -> Option<SigningCertificateRef<'a>> {
         let Some(signed) = &si.signed_attrs else {
-            r.messages.push(msg(Level::Info, "NO_SIGNED_ATTRIBUTES", "the SignerInfo has no signed attributes: plain CMS, not CAdES".into()));
+            r.messages.push(msg(
+                Level::Info,
+                "NO_SIGNED_ATTRIBUTES",
+                "the SignerInfo has no signed attributes: plain CMS, not CAdES".into(),
+            ));
             return None;
         };
         // RFC 5652 11.1: content-type is required with signed attributes, except in counter-signatures.
@@ -305,7 +326,8 @@ impl Validator {
             (Err(e), _) => checks.format_failure(r, e.to_string()),
             (Ok(Some(v)), Subject::Content { content_type, .. }) => match v.oid() {
                 Ok(o) if o == *content_type => {}
-                Ok(o) => checks.format_failure(r, format!("content-type attribute {o} differs from eContentType {content_type}")),
+                Ok(o) => checks
+                    .format_failure(r, format!("content-type attribute {o} differs from eContentType {content_type}")),
                 Err(e) => checks.format_failure(r, format!("content-type attribute: {e}")),
             },
             (Ok(Some(_)), Subject::Counter { .. }) => r.messages.push(msg(
@@ -328,9 +350,11 @@ impl Validator {
                 Ok(t) => r.signing_time = Some(t),
                 Err(e) => checks.format_failure(r, format!("signing-time: {e}")),
             },
-            Ok(None) if format != CadesFormat::Cms => {
-                r.messages.push(msg(Level::Warning, "SIGNING_TIME_MISSING", "no signing-time attribute (required by CAdES-BASELINE-B)".into()))
-            }
+            Ok(None) if format != CadesFormat::Cms => r.messages.push(msg(
+                Level::Warning,
+                "SIGNING_TIME_MISSING",
+                "no signing-time attribute (required by CAdES-BASELINE-B)".into(),
+            )),
             Ok(None) => {}
             Err(e) => checks.format_failure(r, e.to_string()),
         }
@@ -341,7 +365,11 @@ impl Validator {
             (None, Some(a)) => (a, false),
             (None, None) => {
                 if format == CadesFormat::Cms {
-                    r.messages.push(msg(Level::Info, "NOT_CADES", "no ESS signing-certificate attribute: plain CMS".into()));
+                    r.messages.push(msg(
+                        Level::Info,
+                        "NOT_CADES",
+                        "no ESS signing-certificate attribute: plain CMS".into(),
+                    ));
                 }
                 return None;
             }
@@ -364,7 +392,14 @@ impl Validator {
     }
 
     /// CV: message digest and signature value.
-    fn crypto_checks(&self, si: &SignerInfo<'_>, subject: &Subject<'_>, signer: Option<&Certificate>, r: &mut SignatureReport, checks: &mut Checks) {
+    fn crypto_checks(
+        &self,
+        si: &SignerInfo<'_>,
+        subject: &Subject<'_>,
+        signer: Option<&Certificate>,
+        r: &mut SignatureReport,
+        checks: &mut Checks,
+    ) {
         let digest_alg = match &si.digest_algorithm {
             Ok(d) => Some(*d),
             Err(e) => {
@@ -375,18 +410,30 @@ impl Validator {
         };
         let computed = digest_alg.and_then(|d| subject.digest(d));
         if computed.is_none() && digest_alg.is_some() {
-            r.messages.push(msg(Level::Error, "SIGNED_DATA_NOT_FOUND", "the signed content was not supplied (detached signature: use --content)".into()));
+            r.messages.push(msg(
+                Level::Error,
+                "SIGNED_DATA_NOT_FOUND",
+                "the signed content was not supplied (detached signature: use --content)".into(),
+            ));
             checks.cv_indeterminate.get_or_insert(Ind::SignedDataNotFound);
         }
         // Message digest (RFC 5652 5.4).
         if let Some(signed) = &si.signed_attrs {
-            let claimed = signed.single(oid::MESSAGE_DIGEST, "message-digest").ok().flatten().and_then(|v| cms::octet_string_value(&v).ok());
+            let claimed = signed
+                .single(oid::MESSAGE_DIGEST, "message-digest")
+                .ok()
+                .flatten()
+                .and_then(|v| cms::octet_string_value(&v).ok());
             match (&computed, claimed) {
                 (Some(c), Some(m)) => {
                     let ok = c.as_slice() == m;
                     r.data_intact = Some(ok);
                     if !ok {
-                        r.messages.push(msg(Level::Error, "HASH_MISMATCH", "the message-digest attribute does not match the signed data".into()));
+                        r.messages.push(msg(
+                            Level::Error,
+                            "HASH_MISMATCH",
+                            "the message-digest attribute does not match the signed data".into(),
+                        ));
                         checks.cv_failed.get_or_insert(FailedSub::HashFailure);
                     }
                 }
@@ -433,7 +480,9 @@ impl Validator {
             },
             // Without signed attributes the signature covers the content digest itself.
             None => match &computed {
-                Some(d) if alg.scheme != crate::crypto::SignatureScheme::Ed25519 => key.verify_prehash(&alg, d, si.signature),
+                Some(d) if alg.scheme != crate::crypto::SignatureScheme::Ed25519 => {
+                    key.verify_prehash(&alg, d, si.signature)
+                }
                 Some(_) => Err(CryptoError::UnsupportedAlgorithm("Ed25519 without signed attributes".into())),
                 None => return,
             },
@@ -450,7 +499,11 @@ impl Validator {
                     // The content digest and the signature are one check here.
                     r.data_intact = Some(false);
                 }
-                r.messages.push(msg(Level::Error, "SIGNATURE_INVALID", format!("the signature value does not verify ({alg})")));
+                r.messages.push(msg(
+                    Level::Error,
+                    "SIGNATURE_INVALID",
+                    format!("the signature value does not verify ({alg})"),
+                ));
                 checks.cv_failed.get_or_insert(FailedSub::SigCryptoFailure);
             }
             Err(e) => {
@@ -461,7 +514,13 @@ impl Validator {
     }
 
     /// XCV: path to an anchor, end-entity checks, revocation of every non-anchor certificate.
-    fn certificate_checks(&self, cert: &Arc<Certificate>, doc: &Document<'_>, r: &mut SignatureReport, checks: &mut Checks) {
+    fn certificate_checks(
+        &self,
+        cert: &Arc<Certificate>,
+        doc: &Document<'_>,
+        r: &mut SignatureReport,
+        checks: &mut Checks,
+    ) {
         let time = self.config.time;
         let opts = PathOptions { anchors: &doc.anchors, intermediates: &doc.certificates, time };
         let path = match x509::build_path(cert, &opts) {
@@ -473,7 +532,11 @@ impl Validator {
             }
         };
         r.chain = path.certs.iter().map(|c| c.sha256_hex()).collect();
-        r.messages.push(msg(Level::Info, "TRUST_ANCHOR", format!("path ends at the trust anchor {}", path.anchor().subject())));
+        r.messages.push(msg(
+            Level::Info,
+            "TRUST_ANCHOR",
+            format!("path ends at the trust anchor {}", path.anchor().subject()),
+        ));
         if let Err(e) = x509::check_end_entity(cert, time) {
             r.messages.push(msg(Level::Error, "SIGNER_CERTIFICATE", e.to_string()));
             checks.xcv.get_or_insert(path_sub(&e));
@@ -482,7 +545,11 @@ impl Validator {
             if let (Ok(alg), Some(issuer)) = (c.signature_algorithm(), path.issuer_of(i)) {
                 if let Ok(k) = issuer.public_key() {
                     if let Err(why) = self.config.policy.check_signature_algorithm(alg, k.kind(), time) {
-                        r.messages.push(msg(Level::Error, "CRYPTO_CONSTRAINTS", format!("certificate {}: {why}", c.subject())));
+                        r.messages.push(msg(
+                            Level::Error,
+                            "CRYPTO_CONSTRAINTS",
+                            format!("certificate {}: {why}", c.subject()),
+                        ));
                         checks.xcv.get_or_insert(Ind::CryptoConstraintsFailureNoPoe);
                     }
                 }
@@ -499,12 +566,19 @@ impl Validator {
             r.revocation.push(res);
         }
         if self.config.revocation_checking == RevocationChecking::Disabled && path.certs.len() > 1 {
-            r.messages.push(msg(Level::Warning, "REVOCATION_NOT_CHECKED", "revocation was not checked (explicitly disabled)".into()));
+            r.messages.push(msg(
+                Level::Warning,
+                "REVOCATION_NOT_CHECKED",
+                "revocation was not checked (explicitly disabled)".into(),
+            ));
         }
     }
 }
 
-fn hash_stream(reader: &mut dyn Read, algs: &[DigestAlgorithm]) -> Result<HashMap<DigestAlgorithm, Vec<u8>>, std::io::Error> {
+fn hash_stream(
+    reader: &mut dyn Read,
+    algs: &[DigestAlgorithm],
+) -> Result<HashMap<DigestAlgorithm, Vec<u8>>, std::io::Error> {
     let mut hashers: Vec<Hasher> = algs.iter().map(|d| Hasher::new(*d)).collect();
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -638,13 +712,21 @@ fn revocation_outcome(signer: bool, res: &RevocationResult, r: &mut SignatureRep
             r.messages.push(msg(Level::Error, "REVOKED", format!("{whose} {} revoked on {when}{reason}", res.subject)));
             // EN 319 102-1 5.2.6: without proof that the signature existed before the
             // revocation, the result is INDETERMINATE, not TOTAL_FAILED.
-            checks.revocation = Some(checks.revocation.map_or(
-                if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe },
-                |prev| if prev == Ind::TryLater { if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe } } else { prev },
-            ));
+            checks.revocation =
+                Some(checks.revocation.map_or(if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe }, |prev| {
+                    if prev == Ind::TryLater {
+                        if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe }
+                    } else {
+                        prev
+                    }
+                }));
         }
         RevocationStatus::OnHold => {
-            r.messages.push(msg(Level::Error, "ON_HOLD", format!("{whose} {} is suspended (certificateHold)", res.subject)));
+            r.messages.push(msg(
+                Level::Error,
+                "ON_HOLD",
+                format!("{whose} {} is suspended (certificateHold)", res.subject),
+            ));
             checks.revocation.get_or_insert(Ind::TryLater);
         }
         RevocationStatus::Unknown => {

@@ -4,7 +4,7 @@ mod certificate;
 mod name;
 pub mod path;
 
-pub use certificate::{BasicConstraints, Certificate, CertificateError, KeyUsage};
+pub use certificate::{BasicConstraints, Certificate, CertificateError, KeyUsage, MAX_CERTIFICATE_SIZE};
 pub use name::Name;
 pub use path::{CertPath, PathError, PathOptions, build_path, check_end_entity};
 

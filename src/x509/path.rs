@@ -95,9 +95,9 @@ pub fn build_path(leaf: &Arc<Certificate>, opts: &PathOptions<'_>) -> Result<Cer
     if search.is_anchor(leaf) || search.extend(&mut path) {
         return Ok(CertPath { certs: path });
     }
-    Err(search.best_failure.unwrap_or_else(|| {
-        PathError::NoPath(format!("no issuer certificate found for {}", leaf.issuer()))
-    }))
+    Err(search
+        .best_failure
+        .unwrap_or_else(|| PathError::NoPath(format!("no issuer certificate found for {}", leaf.issuer()))))
 }
 
 struct Search<'o, 'a> {
@@ -210,7 +210,9 @@ fn check_validity(c: &Certificate, time: OffsetDateTime, end_entity: bool) -> Re
 fn check_is_ca(ca: &Certificate) -> Result<(), PathError> {
     match ca.basic_constraints() {
         Some(bc) if bc.ca => Ok(()),
-        _ => Err(PathError::Constraint(format!("{} is used as a CA but basicConstraints does not say cA", ca.subject()))),
+        _ => {
+            Err(PathError::Constraint(format!("{} is used as a CA but basicConstraints does not say cA", ca.subject())))
+        }
     }
 }
 
@@ -230,9 +232,10 @@ fn check_path_length(ca: &Certificate, path: &[Arc<Certificate>]) -> Result<(), 
 /// RFC 5280 6.1.4 (n): if keyUsage is present, keyCertSign must be set.
 fn check_key_cert_sign(ca: &Certificate) -> Result<(), PathError> {
     match ca.key_usage() {
-        Some(ku) if !ku.key_cert_sign() => {
-            Err(PathError::Constraint(format!("{} issued a certificate but its keyUsage lacks keyCertSign", ca.subject())))
-        }
+        Some(ku) if !ku.key_cert_sign() => Err(PathError::Constraint(format!(
+            "{} issued a certificate but its keyUsage lacks keyCertSign",
+            ca.subject()
+        ))),
         _ => Ok(()),
     }
 }

@@ -54,7 +54,10 @@ impl Key {
             Key::Rsa(kp, _) => {
                 use ring::signature::KeyPair;
                 let rsa_public_key = kp.public_key().as_ref();
-                der::sequence(&[&der::algorithm(&oid::RSA_ENCRYPTION, Some(&der::null())), &der::bit_string(rsa_public_key)])
+                der::sequence(&[
+                    &der::algorithm(&oid::RSA_ENCRYPTION, Some(&der::null())),
+                    &der::bit_string(rsa_public_key),
+                ])
             }
             Key::Ec(sk, _) => {
                 use p256::pkcs8::EncodePublicKey;
@@ -74,7 +77,8 @@ impl Key {
         match self {
             Key::Rsa(kp, _) => {
                 let mut sig = vec![0; kp.public().modulus_len()];
-                kp.sign(&ring::signature::RSA_PKCS1_SHA256, &ring::rand::SystemRandom::new(), tbs, &mut sig).expect("sign");
+                kp.sign(&ring::signature::RSA_PKCS1_SHA256, &ring::rand::SystemRandom::new(), tbs, &mut sig)
+                    .expect("sign");
                 (der::algorithm(&oid::SHA256_WITH_RSA, Some(&der::null())), sig)
             }
             Key::Ec(sk, _) => {
@@ -123,7 +127,14 @@ enum Role {
     Signer,
 }
 
-fn issue(serial: u64, subject_cn: &str, key: Key, issuer: Option<&Issued>, role: Role, not_after: OffsetDateTime) -> Issued {
+fn issue(
+    serial: u64,
+    subject_cn: &str,
+    key: Key,
+    issuer: Option<&Issued>,
+    role: Role,
+    not_after: OffsetDateTime,
+) -> Issued {
     let subject = name(subject_cn);
     let (issuer_name, issuer_key_id) = match issuer {
         Some(i) => (i.name.clone(), i.key.key_id()),
@@ -147,7 +158,11 @@ fn issue(serial: u64, subject_cn: &str, key: Key, issuer: Option<&Issued>, role:
         }
     }
     exts.push(extension(oid::SUBJECT_KEY_IDENTIFIER, false, &der::octet_string(&key.key_id())));
-    exts.push(extension(oid::AUTHORITY_KEY_IDENTIFIER, false, &der::sequence(&[&der::context(0, false, &issuer_key_id)])));
+    exts.push(extension(
+        oid::AUTHORITY_KEY_IDENTIFIER,
+        false,
+        &der::sequence(&[&der::context(0, false, &issuer_key_id)]),
+    ));
     let ext_refs: Vec<&[u8]> = exts.iter().map(Vec::as_slice).collect();
     let signing_key = issuer.map_or(&key, |i| &i.key);
     let (alg, _) = signing_key.sign(b"probe");
@@ -198,22 +213,22 @@ fn crl(issuer: &Issued, number: u64, revoked: &[(u64, OffsetDateTime, u8)]) -> V
     let entries: Vec<Vec<u8>> = revoked
         .iter()
         .map(|(serial, when, reason)| {
-            let reason_ext = der::sequence(&[&der::oid(&oid::CRL_REASON), &der::octet_string(&der::tlv(0x0a, &[*reason]))]);
+            let reason_ext =
+                der::sequence(&[&der::oid(&oid::CRL_REASON), &der::octet_string(&der::tlv(0x0a, &[*reason]))]);
             der::sequence(&[&der::small_integer(*serial), &der::time(*when), &der::sequence(&[&reason_ext])])
         })
         .collect();
     let entry_refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
     let exts = der::sequence(&[
-        &extension(oid::AUTHORITY_KEY_IDENTIFIER, false, &der::sequence(&[&der::context(0, false, &issuer.key.key_id())])),
+        &extension(
+            oid::AUTHORITY_KEY_IDENTIFIER,
+            false,
+            &der::sequence(&[&der::context(0, false, &issuer.key.key_id())]),
+        ),
         &extension(oid::CRL_NUMBER, false, &der::small_integer(number)),
     ]);
-    let mut parts: Vec<Vec<u8>> = vec![
-        der::small_integer(1),
-        alg,
-        issuer.name.clone(),
-        der::time(NOT_BEFORE),
-        der::time(NOT_AFTER),
-    ];
+    let mut parts: Vec<Vec<u8>> =
+        vec![der::small_integer(1), alg, issuer.name.clone(), der::time(NOT_BEFORE), der::time(NOT_AFTER)];
     if !entries.is_empty() {
         parts.push(der::sequence(&entry_refs));
     }
@@ -294,10 +309,13 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
 
     let root = issue(1, "confia Test Root CA", Key::rsa(0x0c0f_1a01), None, Role::Ca(None), ROOT_NOT_AFTER);
-    let inter = issue(2, "confia Test Intermediate CA", Key::ec("intermediate"), Some(&root), Role::Ca(Some(0)), NOT_AFTER);
-    let rsa_signer = issue(0x1001, "confia Test Signer RSA", Key::rsa(0x0c0f_1a02), Some(&inter), Role::Signer, NOT_AFTER);
+    let inter =
+        issue(2, "confia Test Intermediate CA", Key::ec("intermediate"), Some(&root), Role::Ca(Some(0)), NOT_AFTER);
+    let rsa_signer =
+        issue(0x1001, "confia Test Signer RSA", Key::rsa(0x0c0f_1a02), Some(&inter), Role::Signer, NOT_AFTER);
     let ec_signer = issue(0x1002, "confia Test Signer EC", Key::ec("signer-ec"), Some(&inter), Role::Signer, NOT_AFTER);
-    let revoked = issue(0x1003, "confia Test Signer Revoked", Key::ec("signer-revoked"), Some(&inter), Role::Signer, NOT_AFTER);
+    let revoked =
+        issue(0x1003, "confia Test Signer Revoked", Key::ec("signer-revoked"), Some(&inter), Role::Signer, NOT_AFTER);
 
     // Same name and key identifier as the real intermediate, another key, self-issued: path
     // building must try it, fail, and go on to the real one.

@@ -15,8 +15,10 @@ use time::macros::datetime;
 use super::corpus::{Case, Corpus, Outcome, Scoreboard};
 
 /// Detached contents named by the corpus README (caveat 4).
-const DETACHED: &[(&str, &str)] =
-    &[("dss/dss-cades/validation/dss-1892/detached_with_counter_sig.p7m", "dss/dss-cades/validation/dss-1892/signed_content.bin")];
+const DETACHED: &[(&str, &str)] = &[(
+    "dss/dss-cades/validation/dss-1892/detached_with_counter_sig.p7m",
+    "dss/dss-cades/validation/dss-1892/signed_content.bin",
+)];
 
 pub fn run(corpus: &Corpus, board: &mut Scoreboard) {
     for case in corpus.cases.iter().filter(|c| c.kind == "cades" && c.expected != "n/a") {
@@ -107,7 +109,8 @@ fn assert_one(a: &str, sigs: &[SignatureReport]) -> Option<String> {
     if let Some(f) = a.strip_prefix("format=").or(a.strip_prefix("master=")) {
         let accepted = format_names(f);
         let ok = sigs.iter().any(|s| accepted.contains(&s.format.as_str()));
-        return (!ok).then(|| format!("expected format {f}, got {:?}", sigs.iter().map(|s| &s.format).collect::<Vec<_>>()));
+        return (!ok)
+            .then(|| format!("expected format {f}, got {:?}", sigs.iter().map(|s| &s.format).collect::<Vec<_>>()));
     }
     if let Some(f) = a.strip_prefix("counter_signature=") {
         let accepted = format_names(f);

@@ -87,7 +87,9 @@ impl Scoreboard {
                     }
                 }
             }
-            if *outcome == Outcome::Pass && self.expected.get(&(kind.clone(), case.clone())).is_some_and(|s| s != "pass") {
+            if *outcome == Outcome::Pass
+                && self.expected.get(&(kind.clone(), case.clone())).is_some_and(|s| s != "pass")
+            {
                 println!("  {kind}: now passes (update expected.tsv): {case}");
             }
         }

@@ -19,4 +19,3 @@ fn conformance() {
     cades::run(&corpus, &mut board);
     board.finish();
 }
-

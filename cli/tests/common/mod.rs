@@ -45,7 +45,8 @@ pub fn verify_json(file: &str, extra: &[String]) -> (i32, serde_json::Value) {
     args.extend(extra.iter().cloned());
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = confia(&refs);
-    let json = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("JSON ({e}): {} {}", stdout(&o), stderr(&o)));
+    let json =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("JSON ({e}): {} {}", stdout(&o), stderr(&o)));
     (code(&o), json)
 }
 
