@@ -81,9 +81,13 @@ impl Scoreboard {
                 Outcome::Pass => e.0 += 1,
                 Outcome::Fail(why) => {
                     e.1 += 1;
-                    println!("  {kind}: FAIL {case}: {why}");
-                    if self.expected.get(&(kind.clone(), case.clone())).is_some_and(|s| s == "pass") {
-                        regressions.push(format!("{kind} {case}: {why}"));
+                    match self.expected.get(&(kind.clone(), case.clone())) {
+                        Some(s) if s == "pass" => {
+                            println!("  {kind}: REGRESSION {case}: {why}");
+                            regressions.push(format!("{kind} {case}: {why}"));
+                        }
+                        Some(recorded) => println!("  {kind}: known failure {case}: {why} [{recorded}]"),
+                        None => println!("  {kind}: FAIL (new case) {case}: {why}"),
                     }
                 }
             }

@@ -9,8 +9,7 @@ mod corpus;
 
 use corpus::{Corpus, Scoreboard};
 
-#[test]
-fn conformance() {
+fn main() {
     let Some(corpus) = Corpus::locate() else {
         println!("conformance: skipped, corpus folder not found (set CONFIA_CORPUS or provide ../shared/corpus)");
         return;

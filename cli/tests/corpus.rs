@@ -1,0 +1,74 @@
+//! `confia verify --format json` on every CAdES/CMS case of the third-party corpus: the JSON
+//! `signature_intact` / `data_intact` of every top-level signature must agree with the
+//! manifest's crypto verdict. This is the CLI-level twin of the library conformance harness
+//! (`tests/conformance`): it proves the binary, its argument handling and its JSON carry the
+//! same verdicts. Skipped, with a printed reason, when the corpus folder is absent.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{confia, stderr, stdout};
+
+/// Detached contents named by the corpus README (caveat 4).
+const DETACHED: &[(&str, &str)] = &[(
+    "dss/dss-cades/validation/dss-1892/detached_with_counter_sig.p7m",
+    "dss/dss-cades/validation/dss-1892/signed_content.bin",
+)];
+
+/// Corpus README caveat 5: DSS calls this crypto_invalid, OpenSSL 3.0 (and confia) verify it.
+const DISPUTED: &[&str] = &["dss/dss-cades/validation/Signature-C-DE_CRY-4.p7m"];
+
+fn corpus_root() -> PathBuf {
+    std::env::var_os("CONFIA_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
+}
+
+#[test]
+fn cli_json_crypto_verdicts_match_the_manifest() {
+    let root = corpus_root();
+    let Ok(manifest) = std::fs::read_to_string(root.join("MANIFEST.tsv")) else {
+        println!("skipped: corpus not found at {} (set CONFIA_CORPUS)", root.display());
+        return;
+    };
+    let (mut checked, mut mismatches) = (0, Vec::new());
+    for line in manifest.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (path, kind, expected) = (f[0], f[4], f[5]);
+        if kind != "cades" || DISPUTED.contains(&path) {
+            continue;
+        }
+        let want = if expected.contains("crypto_invalid") {
+            false
+        } else if expected.contains("crypto_valid") || expected.starts_with("valid(crypto") {
+            true
+        } else {
+            continue;
+        };
+        let file = root.join(path);
+        let mut args = vec!["verify".to_string(), file.display().to_string(), "--format".into(), "json".into()];
+        if let Some((_, c)) = DETACHED.iter().find(|(s, _)| *s == path) {
+            args.extend(["--content".into(), root.join(c).display().to_string()]);
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = confia(&refs);
+        let json: serde_json::Value = match serde_json::from_slice(&o.stdout) {
+            Ok(j) => j,
+            Err(e) => {
+                mismatches.push(format!("{path}: no JSON ({e}): {} {}", stdout(&o), stderr(&o)));
+                continue;
+            }
+        };
+        let sigs = json["signatures"].as_array().cloned().unwrap_or_default();
+        let got = !sigs.is_empty()
+            && sigs.iter().all(|s| s["signature_intact"] == true && s["data_intact"] == serde_json::Value::Bool(true));
+        checked += 1;
+        if got != want {
+            mismatches.push(format!("{path}: manifest says crypto_valid={want}, JSON says {sigs:?}"));
+        }
+    }
+    println!("cli corpus: {checked} CAdES crypto verdicts checked, {} mismatches", mismatches.len());
+    assert!(checked >= 20, "only {checked} CAdES cases found in the manifest");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
