@@ -19,7 +19,12 @@ fn a_failing_candidate_issuer_does_not_hide_the_valid_one() {
     assert_eq!(impostor.subject_key_id(), inter.subject_key_id());
     let anchors = [root.clone()];
     let intermediates = [impostor.clone(), inter.clone()];
-    let opts = PathOptions { anchors: &anchors, intermediates: &intermediates, time: datetime!(2026-12-01 0:00 UTC) };
+    let opts = PathOptions {
+        anchors: &anchors,
+        intermediates: &intermediates,
+        time: datetime!(2026-12-01 0:00 UTC),
+        policy: Default::default(),
+    };
     let path = build_path(&leaf, &opts).expect("path through the real intermediate");
     let names: Vec<_> = path.certs.iter().map(|c| c.sha256_hex()).collect();
     assert_eq!(names, vec![leaf.sha256_hex(), inter.sha256_hex(), root.sha256_hex()]);
@@ -30,7 +35,12 @@ fn only_the_impostor_means_no_path() {
     let (root, impostor, leaf) = (cert("root.pem"), cert("impostor-intermediate.pem"), cert("signer-rsa.pem"));
     let anchors = [root];
     let intermediates = [impostor];
-    let opts = PathOptions { anchors: &anchors, intermediates: &intermediates, time: datetime!(2026-12-01 0:00 UTC) };
+    let opts = PathOptions {
+        anchors: &anchors,
+        intermediates: &intermediates,
+        time: datetime!(2026-12-01 0:00 UTC),
+        policy: Default::default(),
+    };
     match build_path(&leaf, &opts) {
         Err(PathError::NoPath(why)) => assert!(why.contains("does not verify"), "{why}"),
         other => panic!("expected NoPath, got {other:?}"),
@@ -43,7 +53,12 @@ fn an_end_entity_cannot_act_as_ca() {
     let (root, ec, leaf) = (cert("root.pem"), cert("signer-ec.pem"), cert("signer-rsa.pem"));
     let anchors = [root];
     let intermediates = [ec];
-    let opts = PathOptions { anchors: &anchors, intermediates: &intermediates, time: datetime!(2026-12-01 0:00 UTC) };
+    let opts = PathOptions {
+        anchors: &anchors,
+        intermediates: &intermediates,
+        time: datetime!(2026-12-01 0:00 UTC),
+        policy: Default::default(),
+    };
     assert!(build_path(&leaf, &opts).is_err());
 }
 
@@ -52,6 +67,11 @@ fn an_expired_intermediate_is_reported() {
     let (root, inter, leaf) = (cert("root.pem"), cert("intermediate.pem"), cert("signer-rsa.pem"));
     let anchors = [root];
     let intermediates = [inter];
-    let opts = PathOptions { anchors: &anchors, intermediates: &intermediates, time: datetime!(2048-01-01 0:00 UTC) };
+    let opts = PathOptions {
+        anchors: &anchors,
+        intermediates: &intermediates,
+        time: datetime!(2048-01-01 0:00 UTC),
+        policy: Default::default(),
+    };
     assert!(matches!(build_path(&leaf, &opts), Err(PathError::Expired { end_entity: false, .. })));
 }

@@ -281,6 +281,10 @@ oids! {
     SUBJECT_INFO_ACCESS = [1, 3, 6, 1, 5, 5, 7, 1, 11];
     /// id-pkix-ocsp-nocheck
     OCSP_NOCHECK = [1, 3, 6, 1, 5, 5, 7, 48, 1, 5];
+    /// anyPolicy (RFC 5280 4.2.1.4)
+    ANY_POLICY = [2, 5, 29, 32, 0];
+    /// emailAddress attribute of a distinguished name (PKCS #9)
+    EMAIL_ADDRESS = [1, 2, 840, 113549, 1, 9, 1];
 }
 
 #[cfg(test)]

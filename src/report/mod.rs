@@ -144,3 +144,36 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 }
+
+/// The result of validating one certificate on its own (`confia cert verify`): the same
+/// vocabulary as a signature's X.509 validation.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateReport {
+    /// The time at which the certificate was validated.
+    #[serde(with = "time::serde::rfc3339")]
+    pub validation_time: OffsetDateTime,
+    /// The validation policy that was applied.
+    pub policy: PolicyRef,
+    /// Whether revocation was required (`true`) or explicitly disabled.
+    pub revocation_checked: bool,
+    /// The certificate validated.
+    pub certificate: CertificateRef,
+    /// Indication and sub-indication (flattened to `indication`, `sub_indication`).
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// SHA-256 of each certificate of the path, the certificate first, the anchor last.
+    pub path: Vec<String>,
+    /// The valid certificate policies (RFC 5280 6.1.6 user-constrained policy set), dotted.
+    pub policies: Vec<String>,
+    /// Revocation status of each certificate of the path but the anchor.
+    pub revocation: Vec<RevocationResult>,
+    /// Findings, in the order the checks ran.
+    pub messages: Vec<Message>,
+}
+
+impl CertificateReport {
+    /// The report as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}

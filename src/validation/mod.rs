@@ -4,6 +4,7 @@
 //! signing certificate), CV (cryptographic verification), XCV (X.509 certificate validation
 //! with revocation) and SAV (signature acceptance: cryptographic constraints of the policy).
 
+mod certificate;
 mod indication;
 mod process;
 

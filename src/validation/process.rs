@@ -16,7 +16,7 @@ use crate::policy::Policy;
 use crate::report::{CertificateRef, Level, Message, PolicyRef, Report, SignatureReport};
 use crate::revocation::{self, Crl, CrlSet, RevocationResult, RevocationSource, RevocationStatus};
 use crate::trust::TrustSource;
-use crate::x509::{self, Certificate, Name, PathError, PathOptions};
+use crate::x509::{self, Certificate, Name, PathError, PathOptions, PolicyInputs};
 
 /// Whether missing revocation information blocks TOTAL_PASSED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub struct ValidationConfig {
     pub revocation_checking: RevocationChecking,
     /// The validation policy.
     pub policy: Policy,
+    /// The certificate-policy inputs of RFC 5280 6.1.1 for the signer's path.
+    pub path_policy: PolicyInputs,
 }
 
 impl ValidationConfig {
@@ -55,6 +57,7 @@ impl ValidationConfig {
             revocation: Arc::new(CrlSet::new()),
             revocation_checking: RevocationChecking::Required,
             policy: Policy::default(),
+            path_policy: PolicyInputs::default(),
         }
     }
 }
@@ -522,7 +525,12 @@ impl Validator {
         checks: &mut Checks,
     ) {
         let time = self.config.time;
-        let opts = PathOptions { anchors: &doc.anchors, intermediates: &doc.certificates, time };
+        let opts = PathOptions {
+            anchors: &doc.anchors,
+            intermediates: &doc.certificates,
+            time,
+            policy: self.config.path_policy.clone(),
+        };
         let path = match x509::build_path(cert, &opts) {
             Ok(p) => p,
             Err(e) => {
@@ -562,7 +570,7 @@ impl Validator {
                 continue;
             }
             let res = revocation::check_crls(c, issuer, doc, time);
-            revocation_outcome(i == 0, &res, r, checks);
+            revocation_outcome(i == 0, &res, &mut r.messages, &mut checks.revocation);
             r.revocation.push(res);
         }
         if self.config.revocation_checking == RevocationChecking::Disabled && path.certs.len() > 1 {
@@ -679,7 +687,7 @@ fn spki_sha1(c: &Certificate) -> Option<Vec<u8>> {
     Some(DigestAlgorithm::Sha1.digest(bits))
 }
 
-fn path_sub(e: &PathError) -> Ind {
+pub(super) fn path_sub(e: &PathError) -> Ind {
     match e {
         PathError::NoPath(_) => Ind::NoCertificateChainFound,
         PathError::Expired { .. } => Ind::OutOfBoundsNoPoe,
@@ -688,7 +696,7 @@ fn path_sub(e: &PathError) -> Ind {
     }
 }
 
-fn not_checked(c: &Certificate) -> RevocationResult {
+pub(super) fn not_checked(c: &Certificate) -> RevocationResult {
     RevocationResult {
         certificate: c.sha256_hex(),
         subject: c.subject().to_string(),
@@ -702,40 +710,42 @@ fn not_checked(c: &Certificate) -> RevocationResult {
     }
 }
 
-fn revocation_outcome(signer: bool, res: &RevocationResult, r: &mut SignatureReport, checks: &mut Checks) {
+/// Turns one certificate's revocation result into messages and the revocation block's
+/// sub-indication (the first problem wins; a revocation outranks a missing answer).
+pub(super) fn revocation_outcome(
+    signer: bool,
+    res: &RevocationResult,
+    messages: &mut Vec<Message>,
+    outcome: &mut Option<Ind>,
+) {
     let whose = if signer { "signer certificate" } else { "CA certificate" };
     match res.status {
         RevocationStatus::Good | RevocationStatus::NotChecked => {}
         RevocationStatus::Revoked => {
             let when = res.revocation_date.map(|d| d.to_string()).unwrap_or_default();
             let reason = res.reason.clone().map(|x| format!(", reason {x}")).unwrap_or_default();
-            r.messages.push(msg(Level::Error, "REVOKED", format!("{whose} {} revoked on {when}{reason}", res.subject)));
+            messages.push(msg(Level::Error, "REVOKED", format!("{whose} {} revoked on {when}{reason}", res.subject)));
             // EN 319 102-1 5.2.6: without proof that the signature existed before the
             // revocation, the result is INDETERMINATE, not TOTAL_FAILED.
-            checks.revocation =
-                Some(checks.revocation.map_or(if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe }, |prev| {
-                    if prev == Ind::TryLater {
-                        if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe }
-                    } else {
-                        prev
-                    }
-                }));
+            *outcome = Some(outcome.map_or(if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe }, |prev| {
+                if prev == Ind::TryLater { if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe } } else { prev }
+            }));
         }
         RevocationStatus::OnHold => {
-            r.messages.push(msg(
+            messages.push(msg(
                 Level::Error,
                 "ON_HOLD",
                 format!("{whose} {} is suspended (certificateHold)", res.subject),
             ));
-            checks.revocation.get_or_insert(Ind::TryLater);
+            outcome.get_or_insert(Ind::TryLater);
         }
         RevocationStatus::Unknown => {
-            r.messages.push(msg(
+            messages.push(msg(
                 Level::Error,
                 "NO_REVOCATION_DATA",
                 format!("no usable revocation information for {whose} {}: {}", res.subject, res.notes.join("; ")),
             ));
-            checks.revocation.get_or_insert(Ind::TryLater);
+            outcome.get_or_insert(Ind::TryLater);
         }
     }
 }
@@ -786,6 +796,6 @@ impl Checks {
     }
 }
 
-fn msg(level: Level, code: &'static str, text: String) -> Message {
+pub(super) fn msg(level: Level, code: &'static str, text: String) -> Message {
     Message { level, code, text }
 }

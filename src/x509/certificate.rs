@@ -5,9 +5,11 @@ use std::ops::Range;
 
 use thiserror::Error;
 use time::OffsetDateTime;
-use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::extensions::{DistributionPointName, GeneralName as ParsedGeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
+use super::general_name::GeneralName;
+use super::name_constraints::NameConstraints;
 use super::{Name, to_datetime};
 use crate::asn1::{self, Oid, Tag, oid};
 use crate::crypto::{CryptoError, DigestAlgorithm, PublicKey, SignatureAlgorithm};
@@ -58,14 +60,9 @@ impl KeyUsage {
     }
 }
 
-/// Extensions whose semantics confia applies (or which cannot restrict a signature's
-/// validation under the default inputs), so that they may be critical.
-///
-/// certificatePolicies is listed because, with the initial policy set `anyPolicy` and no
-/// explicit-policy requirement (the only inputs this version accepts), RFC 5280 6.1 policy
-/// processing cannot reject a path; policyConstraints, policyMappings, inhibitAnyPolicy and
-/// nameConstraints are not listed and therefore fail closed when critical.
-const PROCESSED_EXTENSIONS: [Oid; 11] = [
+/// Extensions whose semantics confia applies (RFC 5280 section 6 and the signature checks),
+/// so that they may be critical; any other critical extension rejects the path.
+const PROCESSED_EXTENSIONS: [Oid; 15] = [
     oid::BASIC_CONSTRAINTS,
     oid::KEY_USAGE,
     oid::SUBJECT_KEY_IDENTIFIER,
@@ -73,11 +70,24 @@ const PROCESSED_EXTENSIONS: [Oid; 11] = [
     oid::SUBJECT_ALT_NAME,
     oid::EXT_KEY_USAGE,
     oid::CERTIFICATE_POLICIES,
+    oid::POLICY_MAPPINGS,
+    oid::POLICY_CONSTRAINTS,
+    oid::INHIBIT_ANY_POLICY,
+    oid::NAME_CONSTRAINTS,
     oid::CRL_DISTRIBUTION_POINTS,
     oid::AUTHORITY_INFO_ACCESS,
     oid::QC_STATEMENTS,
     oid::OCSP_NOCHECK,
 ];
+
+/// The policyConstraints extension (RFC 5280 4.2.1.11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PolicyConstraints {
+    /// requireExplicitPolicy (SkipCerts)
+    pub require_explicit_policy: Option<u32>,
+    /// inhibitPolicyMapping (SkipCerts)
+    pub inhibit_policy_mapping: Option<u32>,
+}
 
 /// A certificate, parsed once. Cheap to share behind an `Arc`.
 #[derive(Clone)]
@@ -99,6 +109,12 @@ pub struct Certificate {
     subject_key_id: Option<Vec<u8>>,
     authority_key_id: Option<Vec<u8>>,
     crl_distribution_uris: Vec<String>,
+    policies: Option<Vec<Oid>>,
+    policy_mappings: Vec<(Oid, Oid)>,
+    policy_constraints: Option<PolicyConstraints>,
+    inhibit_any_policy: Option<u32>,
+    name_constraints: Option<NameConstraints>,
+    subject_alt_names: Vec<GeneralName>,
     unprocessed_critical: Vec<Oid>,
     malformed_extensions: Vec<Oid>,
 }
@@ -141,9 +157,16 @@ impl Certificate {
             subject_key_id: None,
             authority_key_id: None,
             crl_distribution_uris: Vec::new(),
+            policies: None,
+            policy_mappings: Vec::new(),
+            policy_constraints: None,
+            inhibit_any_policy: None,
+            name_constraints: None,
+            subject_alt_names: Vec::new(),
             unprocessed_critical: Vec::new(),
             malformed_extensions: Vec::new(),
         };
+        let to_oid = |o: &x509_parser::der_parser::oid::Oid<'_>| Oid::from_der_contents(o.as_bytes());
         for ext in t.extensions() {
             let ext_oid = Oid::from_der_contents(ext.oid.as_bytes()).map_err(|e| bad(e.to_string()))?;
             match ext.parsed_extension() {
@@ -161,6 +184,48 @@ impl Certificate {
                             cert.crl_distribution_uris.extend(names.iter().filter_map(uri_of));
                         }
                     }
+                }
+                ParsedExtension::CertificatePolicies(ps) => {
+                    let oids: Result<Vec<Oid>, _> = ps.iter().map(|p| to_oid(&p.policy_id)).collect();
+                    match oids {
+                        Ok(o) => cert.policies = Some(o),
+                        Err(_) => cert.malformed_extensions.push(ext_oid),
+                    }
+                }
+                ParsedExtension::PolicyMappings(pm) => {
+                    let pairs: Result<Vec<(Oid, Oid)>, _> = pm
+                        .mappings
+                        .iter()
+                        .map(|m| {
+                            Ok::<_, crate::asn1::Asn1Error>((
+                                to_oid(&m.issuer_domain_policy)?,
+                                to_oid(&m.subject_domain_policy)?,
+                            ))
+                        })
+                        .collect();
+                    match pairs {
+                        Ok(p) => cert.policy_mappings = p,
+                        Err(_) => cert.malformed_extensions.push(ext_oid),
+                    }
+                }
+                ParsedExtension::PolicyConstraints(pc) => {
+                    cert.policy_constraints = Some(PolicyConstraints {
+                        require_explicit_policy: pc.require_explicit_policy,
+                        inhibit_policy_mapping: pc.inhibit_policy_mapping,
+                    })
+                }
+                ParsedExtension::InhibitAnyPolicy(i) => cert.inhibit_any_policy = Some(i.skip_certs),
+                ParsedExtension::NameConstraints(nc) => {
+                    let subtrees = |v: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
+                        v.as_ref().map(|t| t.iter().map(|s| GeneralName::from_parsed(&s.base)).collect::<Vec<_>>())
+                    };
+                    cert.name_constraints = Some(NameConstraints {
+                        permitted: subtrees(&nc.permitted_subtrees),
+                        excluded: subtrees(&nc.excluded_subtrees).unwrap_or_default(),
+                    });
+                }
+                ParsedExtension::SubjectAlternativeName(san) => {
+                    cert.subject_alt_names = san.general_names.iter().map(GeneralName::from_parsed).collect()
                 }
                 ParsedExtension::ParseError { .. } => cert.malformed_extensions.push(ext_oid),
                 _ => {}
@@ -252,6 +317,30 @@ impl Certificate {
     pub fn crl_distribution_uris(&self) -> &[String] {
         &self.crl_distribution_uris
     }
+    /// The policy identifiers of certificatePolicies; `None` when the extension is absent.
+    pub fn policies(&self) -> Option<&[Oid]> {
+        self.policies.as_deref()
+    }
+    /// policyMappings as (issuerDomainPolicy, subjectDomainPolicy) pairs.
+    pub fn policy_mappings(&self) -> &[(Oid, Oid)] {
+        &self.policy_mappings
+    }
+    /// The policyConstraints extension, if present.
+    pub fn policy_constraints(&self) -> Option<PolicyConstraints> {
+        self.policy_constraints
+    }
+    /// inhibitAnyPolicy SkipCerts, if present.
+    pub fn inhibit_any_policy(&self) -> Option<u32> {
+        self.inhibit_any_policy
+    }
+    /// The nameConstraints extension, if present.
+    pub fn name_constraints(&self) -> Option<&NameConstraints> {
+        self.name_constraints.as_ref()
+    }
+    /// The subjectAltName entries.
+    pub fn subject_alt_names(&self) -> &[GeneralName] {
+        &self.subject_alt_names
+    }
     /// Critical extensions whose semantics confia does not implement.
     pub fn unprocessed_critical_extensions(&self) -> &[Oid] {
         &self.unprocessed_critical
@@ -277,9 +366,9 @@ impl Certificate {
     }
 }
 
-fn uri_of(n: &GeneralName<'_>) -> Option<String> {
+fn uri_of(n: &ParsedGeneralName<'_>) -> Option<String> {
     match n {
-        GeneralName::URI(u) => Some((*u).to_string()),
+        ParsedGeneralName::URI(u) => Some((*u).to_string()),
         _ => None,
     }
 }

@@ -1,12 +1,22 @@
 //! X.509 certificates and certification paths (RFC 5280).
 
 mod certificate;
+mod general_name;
 mod name;
+mod name_constraints;
 pub mod path;
+mod policy_tree;
+mod validate;
 
-pub use certificate::{BasicConstraints, Certificate, CertificateError, KeyUsage, MAX_CERTIFICATE_SIZE};
+pub use certificate::{
+    BasicConstraints, Certificate, CertificateError, KeyUsage, MAX_CERTIFICATE_SIZE, PolicyConstraints,
+};
+pub use general_name::{GeneralName, NameKind};
 pub use name::Name;
-pub use path::{CertPath, PathError, PathOptions, build_path, check_end_entity};
+pub use name_constraints::NameConstraints;
+pub use path::{CertPath, PathError, PathOptions, build_path, check_end_entity, check_leaf};
+pub use policy_tree::MAX_POLICY_NODES;
+pub use validate::PolicyInputs;
 
 use time::OffsetDateTime;
 

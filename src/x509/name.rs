@@ -8,13 +8,23 @@ use x509_parser::x509::X509Name;
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Name {
     der: Vec<u8>,
-    normalized: String,
+    /// One normalized string per RDN, in order: equality and subtree (prefix) comparisons
+    /// work on these.
+    rdns: Vec<String>,
+    /// emailAddress attribute values (for rfc822Name constraints, RFC 5280 4.2.1.10).
+    emails: Vec<String>,
     display: String,
 }
 
 impl Name {
     pub(crate) fn from_parsed(n: &X509Name<'_>) -> Self {
-        Name { der: n.as_raw().to_vec(), normalized: normalize(n), display: n.to_string() }
+        let emails = n
+            .iter_rdn()
+            .flat_map(|r| r.iter())
+            .filter(|a| a.attr_type().as_bytes() == crate::asn1::oid::EMAIL_ADDRESS.as_bytes())
+            .filter_map(|a| a.as_str().ok().map(str::to_owned))
+            .collect();
+        Name { der: n.as_raw().to_vec(), rdns: normalize(n), emails, display: n.to_string() }
     }
 
     /// Parses a DER `Name`.
@@ -33,12 +43,28 @@ impl Name {
     /// RFC 5280 7.1 / RFC 4518 simplifications confia applies (case folding and whitespace
     /// compression of string attributes, ignoring the string type).
     pub fn matches(&self, other: &Name) -> bool {
-        self.der == other.der || (!self.normalized.is_empty() && self.normalized == other.normalized)
+        self.der == other.der || (!self.rdns.is_empty() && self.rdns == other.rdns)
+    }
+
+    /// Whether the name has no RDN (an empty subject).
+    pub fn is_empty(&self) -> bool {
+        self.rdns.is_empty()
+    }
+
+    /// Whether this name lies in the directoryName subtree rooted at `base`: its RDN sequence
+    /// starts with `base`'s (RFC 5280 4.2.1.10, compared per RFC 5280 7.1).
+    pub fn is_within(&self, base: &Name) -> bool {
+        self.rdns.starts_with(&base.rdns)
+    }
+
+    /// The emailAddress attribute values in the name.
+    pub fn email_addresses(&self) -> &[String] {
+        &self.emails
     }
 }
 
-fn normalize(n: &X509Name<'_>) -> String {
-    let mut out = String::new();
+fn normalize(n: &X509Name<'_>) -> Vec<String> {
+    let mut out = Vec::new();
     for rdn in n.iter_rdn() {
         let mut attrs: Vec<String> = rdn
             .iter()
@@ -51,8 +77,7 @@ fn normalize(n: &X509Name<'_>) -> String {
             })
             .collect();
         attrs.sort();
-        out.push_str(&attrs.join("+"));
-        out.push('/');
+        out.push(attrs.join("+"));
     }
     out
 }

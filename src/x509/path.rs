@@ -11,6 +11,8 @@ use thiserror::Error;
 use time::OffsetDateTime;
 
 use super::Certificate;
+use super::validate::{PolicyInputs, process_path};
+use crate::asn1::Oid;
 
 /// Longest path searched, counting the end entity and the anchor.
 pub const MAX_DEPTH: usize = 10;
@@ -27,6 +29,8 @@ pub struct PathOptions<'a> {
     pub intermediates: &'a [Arc<Certificate>],
     /// The validation time.
     pub time: OffsetDateTime,
+    /// The certificate-policy inputs of RFC 5280 6.1.1.
+    pub policy: PolicyInputs,
 }
 
 /// A path from the end entity (first) to a trust anchor (last).
@@ -35,6 +39,9 @@ pub struct CertPath {
     /// The certificates, end entity first, anchor last. One element when the end entity is
     /// itself an anchor.
     pub certs: Vec<Arc<Certificate>>,
+    /// The user-constrained policy set (RFC 5280 6.1.6); empty when no policy is valid for the
+    /// path and none was required; `anyPolicy` when any policy is.
+    pub policies: Vec<Oid>,
 }
 
 impl CertPath {
@@ -92,8 +99,11 @@ pub enum PathError {
 pub fn build_path(leaf: &Arc<Certificate>, opts: &PathOptions<'_>) -> Result<CertPath, PathError> {
     let mut search = Search { opts, signature_checks: 0, best_failure: None };
     let mut path = vec![leaf.clone()];
-    if search.is_anchor(leaf) || search.extend(&mut path) {
-        return Ok(CertPath { certs: path });
+    if search.is_anchor(leaf) {
+        return Ok(CertPath { certs: path, policies: vec![crate::asn1::oid::ANY_POLICY] });
+    }
+    if let Some(policies) = search.extend(&mut path) {
+        return Ok(CertPath { certs: path, policies });
     }
     Err(search
         .best_failure
@@ -113,11 +123,12 @@ impl Search<'_, '_> {
         self.opts.anchors.iter().any(|a| a.sha256() == c.sha256())
     }
 
-    /// Tries to complete `path` (whose last element is not an anchor) up to an anchor.
-    fn extend(&mut self, path: &mut Vec<Arc<Certificate>>) -> bool {
+    /// Tries to complete `path` (whose last element is not an anchor) up to an anchor whose
+    /// complete path passes RFC 5280 6.1; returns its user-constrained policy set.
+    fn extend(&mut self, path: &mut Vec<Arc<Certificate>>) -> Option<Vec<Oid>> {
         if path.len() >= MAX_DEPTH {
             self.note(PathError::NoPath(format!("path longer than {MAX_DEPTH} certificates")));
-            return false;
+            return None;
         }
         let child = path[path.len() - 1].clone();
         // Anchors first: a trusted copy of a CA wins over an untrusted one with the same name.
@@ -136,7 +147,7 @@ impl Search<'_, '_> {
             }
             if self.signature_checks >= MAX_SIGNATURE_CHECKS {
                 self.note(PathError::NoPath(format!("gave up after {MAX_SIGNATURE_CHECKS} signature checks")));
-                return false;
+                return None;
             }
             self.signature_checks += 1;
             if let Err(e) = child.verify_signed_by(&candidate) {
@@ -154,12 +165,23 @@ impl Search<'_, '_> {
                 }
             }
             path.push(candidate);
-            if anchor || self.extend(path) {
-                return true;
+            let found = if anchor {
+                match process_path(path, &self.opts.policy) {
+                    Ok(policies) => Some(policies),
+                    Err(e) => {
+                        self.note(e);
+                        None
+                    }
+                }
+            } else {
+                self.extend(path)
+            };
+            if found.is_some() {
+                return found;
             }
             path.pop();
         }
-        false
+        None
     }
 
     fn note(&mut self, e: PathError) {
@@ -254,7 +276,7 @@ fn check_critical_extensions(c: &Certificate) -> Result<(), PathError> {
 /// End-entity checks: validity, critical extensions, and a key usage fit for signatures
 /// (EN 319 412-2 4.3.2: digitalSignature or nonRepudiation, either suffices).
 pub fn check_end_entity(leaf: &Certificate, time: OffsetDateTime) -> Result<(), PathError> {
-    check_critical_extensions(leaf)?;
+    check_leaf(leaf, time)?;
     if let Some(ku) = leaf.key_usage() {
         if !ku.digital_signature() && !ku.non_repudiation() {
             return Err(PathError::Constraint(format!(
@@ -263,5 +285,12 @@ pub fn check_end_entity(leaf: &Certificate, time: OffsetDateTime) -> Result<(), 
             )));
         }
     }
+    Ok(())
+}
+
+/// The checks of RFC 5280 6.1.3 (a)(2) and 6.1.5 (f) on the end entity, whatever it is for:
+/// no unprocessed critical extension, and validity at the validation time.
+pub fn check_leaf(leaf: &Certificate, time: OffsetDateTime) -> Result<(), PathError> {
+    check_critical_extensions(leaf)?;
     check_validity(leaf, time, true)
 }

@@ -6,6 +6,7 @@
 
 mod cades;
 mod corpus;
+mod pkits;
 
 use corpus::{Corpus, Scoreboard};
 
@@ -16,5 +17,6 @@ fn main() {
     };
     let mut board = Scoreboard::load();
     cades::run(&corpus, &mut board);
+    pkits::run(&corpus, &mut board);
     board.finish();
 }
