@@ -3,6 +3,8 @@
 //! The binary is a thin shell: it turns arguments into a library configuration, calls the
 //! library, renders the report and sets the exit code.
 
+mod cert;
+mod common;
 mod load;
 mod sign;
 mod verify;
@@ -30,7 +32,7 @@ pub mod exit {
     name = "confia",
     version,
     about = "Validate and create CAdES advanced electronic signatures (ETSI EN 319 102-1 / EN 319 122-1)",
-    after_help = "EXIT CODES (verify):\n  0  every signature TOTAL_PASSED\n  1  at least one TOTAL_FAILED\n  2  usage error\n  3  at least one INDETERMINATE, none TOTAL_FAILED\n  4  unreadable input or no signature found"
+    after_help = "EXIT CODES (verify):\n  0  every signature TOTAL_PASSED\n  1  at least one TOTAL_FAILED\n  2  usage error\n  3  at least one INDETERMINATE, none TOTAL_FAILED\n  4  unreadable input or no signature found\n\nEXIT CODES (cert verify):\n  0  valid\n  1  invalid (no valid path, a constraint fails, revoked, expired)\n  2  usage error\n  3  cannot decide (no usable revocation information)\n  4  unreadable input"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -43,6 +45,9 @@ enum Command {
     Verify(verify::Args),
     /// Create a CAdES-BASELINE-B signature.
     Sign(sign::Args),
+    /// Certificate operations.
+    #[command(subcommand)]
+    Cert(cert::Command),
 }
 
 /// A failure that ends the command with an exit code and one line on stderr.
@@ -69,6 +74,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Verify(a) => verify::run(a),
         Command::Sign(a) => sign::run(a),
+        Command::Cert(c) => cert::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

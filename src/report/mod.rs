@@ -2,7 +2,7 @@
 
 mod text;
 
-pub use text::render_text;
+pub use text::{render_certificate_text, render_text};
 
 use serde::Serialize;
 use time::OffsetDateTime;

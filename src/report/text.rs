@@ -1,14 +1,21 @@
-//! Human-readable rendering of a [`Report`].
+//! Human-readable rendering of a [`Report`] and a [`CertificateReport`].
 
 use std::fmt::Write;
 
-use super::{Level, Report, SignatureReport};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::{CertificateReport, Level, Message, Report, SignatureReport};
+use crate::revocation::RevocationResult;
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
 
 /// Renders the report for a terminal or a filed audit record.
 pub fn render_text(r: &Report) -> String {
     let mut out = String::new();
-    let rfc = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    let _ = writeln!(out, "Validation time: {}", rfc(r.validation_time));
+    let _ = writeln!(out, "Validation time: {}", rfc3339(r.validation_time));
     let _ = writeln!(out, "Policy:          {} (sha256 {})", r.policy.name, r.policy.sha256);
     if !r.revocation_checked {
         let _ = writeln!(out, "Revocation:      NOT CHECKED (--no-revocation-check)");
@@ -17,6 +24,31 @@ pub fn render_text(r: &Report) -> String {
     for s in &r.signatures {
         signature(&mut out, s, 0);
     }
+    out
+}
+
+/// Renders a certificate validation report.
+pub fn render_certificate_text(r: &CertificateReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Validation time: {}", rfc3339(r.validation_time));
+    let _ = writeln!(out, "Policy:          {} (sha256 {})", r.policy.name, r.policy.sha256);
+    if !r.revocation_checked {
+        let _ = writeln!(out, "Revocation:      NOT CHECKED (--no-revocation-check)");
+    }
+    let _ = writeln!(out, "\n[certificate] {}", r.verdict);
+    let _ = writeln!(out, "  subject:          {}", r.certificate.subject);
+    let _ = writeln!(out, "  issuer:           {}", r.certificate.issuer);
+    let _ = writeln!(out, "  serial:           {}", r.certificate.serial);
+    let _ = writeln!(out, "  sha256:           {}", r.certificate.sha256);
+    for (i, c) in r.path.iter().enumerate() {
+        let _ = writeln!(out, "  path[{i}]:          {c}");
+    }
+    if !r.path.is_empty() {
+        let p = if r.policies.is_empty() { "none".to_string() } else { r.policies.join(", ") };
+        let _ = writeln!(out, "  policies:         {p}");
+    }
+    revocation_lines(&mut out, "", &r.revocation);
+    message_lines(&mut out, "", &r.messages);
     out
 }
 
@@ -38,7 +70,7 @@ fn signature(out: &mut String, s: &SignatureReport, depth: usize) {
         let _ = writeln!(out, "{pad}  sha256:           {}", c.sha256);
     }
     if let Some(t) = s.signing_time {
-        let _ = writeln!(out, "{pad}  signing time:     {t} (claimed)");
+        let _ = writeln!(out, "{pad}  signing time:     {} (claimed)", rfc3339(t));
     }
     if let Some(a) = &s.signature_algorithm {
         let _ = writeln!(out, "{pad}  algorithm:        {a}");
@@ -46,25 +78,33 @@ fn signature(out: &mut String, s: &SignatureReport, depth: usize) {
     for (i, c) in s.chain.iter().enumerate() {
         let _ = writeln!(out, "{pad}  chain[{i}]:         {c}");
     }
-    for rv in &s.revocation {
+    revocation_lines(out, &pad, &s.revocation);
+    message_lines(out, &pad, &s.messages);
+    for c in &s.counter_signatures {
+        signature(out, c, depth + 1);
+    }
+}
+
+fn revocation_lines(out: &mut String, pad: &str, results: &[RevocationResult]) {
+    for rv in results {
         let mut line = format!("{:?}", rv.status);
         if let Some(d) = rv.revocation_date {
-            let _ = write!(line, " since {d}");
+            let _ = write!(line, " since {}", rfc3339(d));
         }
         if let Some(reason) = &rv.reason {
             let _ = write!(line, " ({reason})");
         }
         let _ = writeln!(out, "{pad}  revocation:       {} — {line}", rv.subject);
     }
-    for m in &s.messages {
+}
+
+fn message_lines(out: &mut String, pad: &str, messages: &[Message]) {
+    for m in messages {
         let level = match m.level {
             Level::Error => "ERROR",
             Level::Warning => "WARN ",
             Level::Info => "INFO ",
         };
         let _ = writeln!(out, "{pad}  {level} {}: {}", m.code, m.text);
-    }
-    for c in &s.counter_signatures {
-        signature(out, c, depth + 1);
     }
 }

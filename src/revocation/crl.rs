@@ -152,7 +152,9 @@ impl Crl {
         let mut entries = HashMap::with_capacity(t.revoked_certificates.len());
         for rc in &t.revoked_certificates {
             let reason = rc.reason_code().and_then(|(_, c)| Reason::from_code(c.0));
-            let serial = trim(rc.raw_serial());
+            // Keyed by the INTEGER contents as encoded, sign included (RFC 5280 4.1.2.2 allows
+            // negative serials in the wild; -1 and 255 must not collide).
+            let serial = rc.raw_serial().to_vec();
             entries.insert(serial, RevokedEntry { revocation_date: to_datetime(rc.revocation_date), reason });
         }
         let mut crl = Crl {
@@ -246,7 +248,8 @@ impl Crl {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-    /// The entry for a serial number (magnitude bytes), if listed.
+    /// The entry for a serial number (INTEGER contents octets as encoded, see
+    /// [`Certificate::serial_contents`]), if listed.
     pub fn entry(&self, serial: &[u8]) -> Option<&RevokedEntry> {
         self.entries.get(serial)
     }
@@ -321,11 +324,6 @@ impl Crl {
         }
         Ok(())
     }
-}
-
-fn trim(raw: &[u8]) -> Vec<u8> {
-    let start = raw.iter().position(|b| *b != 0).unwrap_or(raw.len().saturating_sub(1));
-    raw[start..].to_vec()
 }
 
 impl fmt::Debug for Crl {

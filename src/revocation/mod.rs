@@ -135,7 +135,7 @@ pub fn check_crls(
     result.source = Some(format!("crl:{}", crl.sha256_hex()));
     result.this_update = Some(crl.this_update());
     result.next_update = crl.next_update();
-    result.status = match crl.entry(cert.serial()) {
+    result.status = match crl.entry(cert.serial_contents()) {
         Some(e) if e.revocation_date > time => RevocationStatus::Good,
         Some(e) => {
             result.revocation_date = Some(e.revocation_date);

@@ -722,7 +722,10 @@ pub(super) fn revocation_outcome(
     match res.status {
         RevocationStatus::Good | RevocationStatus::NotChecked => {}
         RevocationStatus::Revoked => {
-            let when = res.revocation_date.map(|d| d.to_string()).unwrap_or_default();
+            let when = res
+                .revocation_date
+                .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
+                .unwrap_or_default();
             let reason = res.reason.clone().map(|x| format!(", reason {x}")).unwrap_or_default();
             messages.push(msg(Level::Error, "REVOKED", format!("{whose} {} revoked on {when}{reason}", res.subject)));
             // EN 319 102-1 5.2.6: without proof that the signature existed before the

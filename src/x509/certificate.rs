@@ -98,6 +98,7 @@ pub struct Certificate {
     signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
     signature: Vec<u8>,
     serial: Vec<u8>,
+    serial_contents: Vec<u8>,
     issuer: Name,
     subject: Name,
     not_before: OffsetDateTime,
@@ -146,6 +147,7 @@ impl Certificate {
             signature_algorithm: SignatureAlgorithm::from_algorithm_identifier(&alg, None),
             signature: sig.to_vec(),
             serial: trim_serial(t.raw_serial()),
+            serial_contents: t.raw_serial().to_vec(),
             issuer: Name::from_parsed(t.issuer()),
             subject: Name::from_parsed(t.subject()),
             not_before: to_datetime(t.validity.not_before),
@@ -268,6 +270,11 @@ impl Certificate {
     /// Serial number magnitude (big-endian, without leading zeros).
     pub fn serial(&self) -> &[u8] {
         &self.serial
+    }
+    /// The serial number's INTEGER contents octets as encoded (two's complement, sign kept):
+    /// the key CRL entries are matched on, so a negative serial never matches its magnitude.
+    pub fn serial_contents(&self) -> &[u8] {
+        &self.serial_contents
     }
     /// Serial number as colon-free lowercase hex.
     pub fn serial_hex(&self) -> String {
