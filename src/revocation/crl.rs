@@ -6,12 +6,14 @@ use std::ops::Range;
 
 use thiserror::Error;
 use time::OffsetDateTime;
-use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::FromDer;
 
 use crate::asn1::{self, Oid, Tag, oid};
 use crate::crypto::{CryptoError, DigestAlgorithm, SignatureAlgorithm};
-use crate::x509::{Certificate, Name, to_datetime};
+use crate::x509::{
+    Certificate, GeneralName, Name, ReasonSet, point_names, relative_name, relative_rdn_der, to_datetime,
+};
 
 /// Largest CRL accepted (national CAs publish CRLs of tens of megabytes).
 pub const MAX_CRL_SIZE: usize = 256 * 1024 * 1024;
@@ -99,16 +101,14 @@ pub struct RevokedEntry {
 /// The issuingDistributionPoint scope of a CRL (RFC 5280 5.2.5).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CrlScope {
-    /// fullName URIs of the distribution point, if named.
-    pub distribution_point_uris: Vec<String>,
-    /// Whether the distribution point is named in a form other than URIs.
-    pub other_distribution_point_name: bool,
+    /// The distribution point's names (a relative name completed with the CRL issuer), if named.
+    pub distribution_point: Option<Vec<GeneralName>>,
     /// onlyContainsUserCerts
     pub only_user_certs: bool,
     /// onlyContainsCACerts
     pub only_ca_certs: bool,
-    /// onlySomeReasons is present
-    pub only_some_reasons: bool,
+    /// onlySomeReasons; `None` means all reasons.
+    pub only_some_reasons: Option<ReasonSet>,
     /// indirectCRL
     pub indirect: bool,
     /// onlyContainsAttributeCerts
@@ -125,7 +125,12 @@ pub struct Crl {
     issuer: Name,
     this_update: OffsetDateTime,
     next_update: Option<OffsetDateTime>,
+    /// Entries of certificates issued by the CRL issuer, by serial (INTEGER contents).
     entries: HashMap<Vec<u8>, RevokedEntry>,
+    /// Entries of an indirect CRL attributed to another issuer by a certificateIssuer entry
+    /// extension (RFC 5280 5.3.3), by index in `entry_issuers` and serial.
+    indirect_entries: HashMap<(usize, Vec<u8>), RevokedEntry>,
+    entry_issuers: Vec<Name>,
     scope: Option<CrlScope>,
     delta: bool,
     unprocessed_critical: Vec<Oid>,
@@ -150,12 +155,43 @@ impl Crl {
             x509_parser::revocation_list::CertificateRevocationList::from_der(der).map_err(|e| bad(e.to_string()))?;
         let t = &x.tbs_cert_list;
         let mut entries = HashMap::with_capacity(t.revoked_certificates.len());
+        let mut indirect_entries = HashMap::new();
+        let mut entry_issuers: Vec<Name> = Vec::new();
+        // RFC 5280 5.3.3: an entry without certificateIssuer belongs to the previous entry's
+        // issuer, the first ones to the CRL issuer.
+        let mut current: Option<usize> = None;
         for rc in &t.revoked_certificates {
             let reason = rc.reason_code().and_then(|(_, c)| Reason::from_code(c.0));
+            for ext in rc.extensions() {
+                if ext.oid.as_bytes() == oid::CERTIFICATE_ISSUER.as_bytes() {
+                    let name =
+                        certificate_issuer(ext.value).ok_or_else(|| bad("certificateIssuer entry extension".into()))?;
+                    current = Some(match entry_issuers.iter().position(|n| n.matches(&name)) {
+                        Some(i) => i,
+                        None => {
+                            entry_issuers.push(name);
+                            entry_issuers.len() - 1
+                        }
+                    });
+                } else if ext.critical
+                    && ext.oid.as_bytes() != oid::CRL_REASON.as_bytes()
+                    && ext.oid.as_bytes() != oid::INVALIDITY_DATE.as_bytes()
+                {
+                    return Err(bad(format!("unsupported critical CRL entry extension {}", ext.oid)));
+                }
+            }
             // Keyed by the INTEGER contents as encoded, sign included (RFC 5280 4.1.2.2 allows
             // negative serials in the wild; -1 and 255 must not collide).
             let serial = rc.raw_serial().to_vec();
-            entries.insert(serial, RevokedEntry { revocation_date: to_datetime(rc.revocation_date), reason });
+            let entry = RevokedEntry { revocation_date: to_datetime(rc.revocation_date), reason };
+            match current {
+                None => {
+                    entries.insert(serial, entry);
+                }
+                Some(i) => {
+                    indirect_entries.insert((i, serial), entry);
+                }
+            }
         }
         let mut crl = Crl {
             der: der.to_vec(),
@@ -167,6 +203,8 @@ impl Crl {
             this_update: to_datetime(t.this_update),
             next_update: t.next_update.map(to_datetime),
             entries,
+            indirect_entries,
+            entry_issuers,
             scope: None,
             delta: false,
             unprocessed_critical: Vec::new(),
@@ -175,29 +213,23 @@ impl Crl {
             let ext_oid = Oid::from_der_contents(ext.oid.as_bytes()).map_err(|e| bad(e.to_string()))?;
             match ext.parsed_extension() {
                 ParsedExtension::IssuingDistributionPoint(idp) => {
-                    let mut scope = CrlScope {
+                    let issuer = Name::from_parsed(&t.issuer);
+                    let relative = asn1::read_single(ext.value, "IssuingDistributionPoint")
+                        .ok()
+                        .and_then(|e| relative_rdn_der(&e))
+                        .and_then(|der| relative_name(&der, &issuer));
+                    let distribution_point = match relative {
+                        Some(n) => Some(vec![GeneralName::Directory(n)]),
+                        None => idp.distribution_point.as_ref().map(|n| point_names(n, &issuer)),
+                    };
+                    crl.scope = Some(CrlScope {
+                        distribution_point,
                         only_user_certs: idp.only_contains_user_certs,
                         only_ca_certs: idp.only_contains_ca_certs,
-                        only_some_reasons: idp.only_some_reasons.is_some(),
+                        only_some_reasons: idp.only_some_reasons.as_ref().map(ReasonSet::from_parsed),
                         indirect: idp.indirect_crl,
                         only_attribute_certs: idp.only_contains_attribute_certs,
-                        ..CrlScope::default()
-                    };
-                    match &idp.distribution_point {
-                        Some(DistributionPointName::FullName(names)) => {
-                            for n in names {
-                                match n {
-                                    GeneralName::URI(u) => scope.distribution_point_uris.push((*u).to_string()),
-                                    _ => scope.other_distribution_point_name = true,
-                                }
-                            }
-                        }
-                        Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => {
-                            scope.other_distribution_point_name = true
-                        }
-                        None => {}
-                    }
-                    crl.scope = Some(scope);
+                    });
                 }
                 _ if ext_oid == oid::DELTA_CRL_INDICATOR => crl.delta = true,
                 _ if ext_oid == oid::CRL_NUMBER || ext_oid == oid::AUTHORITY_KEY_IDENTIFIER => {}
@@ -242,16 +274,30 @@ impl Crl {
     }
     /// Number of revoked entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.indirect_entries.len()
     }
     /// Whether no certificate is listed.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
-    /// The entry for a serial number (INTEGER contents octets as encoded, see
-    /// [`Certificate::serial_contents`]), if listed.
-    pub fn entry(&self, serial: &[u8]) -> Option<&RevokedEntry> {
-        self.entries.get(serial)
+    /// The entry for a certificate of `issuer` with `serial` (INTEGER contents octets as
+    /// encoded, see [`Certificate::serial_contents`]), if listed. Entries of other issuers in
+    /// an indirect CRL are told apart by their certificateIssuer.
+    pub fn entry(&self, issuer: &Name, serial: &[u8]) -> Option<&RevokedEntry> {
+        if let Some(i) = self.entry_issuers.iter().position(|n| n.matches(issuer)) {
+            if let Some(e) = self.indirect_entries.get(&(i, serial.to_vec())) {
+                return Some(e);
+            }
+        }
+        if self.issuer.matches(issuer) { self.entries.get(serial) } else { None }
+    }
+    /// Whether this is a delta CRL (deltaCRLIndicator).
+    pub fn is_delta(&self) -> bool {
+        self.delta
+    }
+    /// Critical CRL extensions confia does not process.
+    pub fn unprocessed_critical_extensions(&self) -> &[Oid] {
+        &self.unprocessed_critical
     }
     /// The issuingDistributionPoint scope, if present.
     pub fn scope(&self) -> Option<&CrlScope> {
@@ -264,66 +310,18 @@ impl Crl {
         let key = issuer.public_key().as_ref().map_err(Clone::clone)?;
         key.verify(&alg, &self.der[self.tbs.clone()], &self.signature)
     }
+}
 
-    /// Whether this CRL may decide the status of `cert` issued by `issuer` at `time`.
-    pub fn usable_for(&self, cert: &Certificate, issuer: &Certificate, time: OffsetDateTime) -> Result<(), String> {
-        // RFC 5280 6.3.3 (f): the CRL issuer is the certificate issuer (direct CRL) ...
-        if !self.issuer.matches(cert.issuer()) || !self.issuer.matches(issuer.subject()) {
-            return Err("issued by a different CA".into());
+/// The first directoryName of a certificateIssuer entry extension (GeneralNames).
+fn certificate_issuer(value: &[u8]) -> Option<Name> {
+    let seq = asn1::read_single(value, "GeneralNames").ok()?;
+    let mut r = seq.children();
+    while let Ok(Some(gn)) = r.next() {
+        if gn.tag == Tag::context(4, true) {
+            return Name::from_der(gn.contents);
         }
-        // ... and its key may sign CRLs.
-        if issuer.key_usage().is_some_and(|ku| !ku.crl_sign()) {
-            return Err(format!("{} lacks cRLSign in keyUsage", issuer.subject()));
-        }
-        // RFC 5280 6.3.3 (g): the CRL signature verifies.
-        self.verify_signed_by(issuer).map_err(|e| format!("signature: {e}"))?;
-        // RFC 5280 6.3.3 (a): current at the validation time.
-        if self.this_update > time {
-            return Err(format!("issued after the validation time (thisUpdate {})", self.this_update));
-        }
-        match self.next_update {
-            Some(n) if n < time => return Err(format!("stale at the validation time (nextUpdate {n})")),
-            _ => {}
-        }
-        if self.delta {
-            return Err("delta CRLs are not processed yet".into());
-        }
-        // RFC 5280 5.2: an unrecognized critical CRL extension makes the CRL unusable.
-        if let Some(o) = self.unprocessed_critical.first() {
-            return Err(format!("unsupported critical extension {o}"));
-        }
-        self.check_scope(cert)
     }
-
-    /// RFC 5280 6.3.3 (b): the issuingDistributionPoint scope covers the certificate.
-    fn check_scope(&self, cert: &Certificate) -> Result<(), String> {
-        let Some(s) = &self.scope else { return Ok(()) };
-        let is_ca = cert.basic_constraints().is_some_and(|b| b.ca);
-        if s.only_user_certs && is_ca {
-            return Err("covers end-entity certificates only".into());
-        }
-        if s.only_ca_certs && !is_ca {
-            return Err("covers CA certificates only".into());
-        }
-        if s.only_attribute_certs {
-            return Err("covers attribute certificates only".into());
-        }
-        if s.only_some_reasons {
-            return Err("covers only some reasons (partitioned CRLs are not combined yet)".into());
-        }
-        if s.indirect {
-            return Err("indirect CRLs are not processed yet".into());
-        }
-        if s.other_distribution_point_name {
-            return Err("distribution point named other than by URI".into());
-        }
-        if !s.distribution_point_uris.is_empty()
-            && !s.distribution_point_uris.iter().any(|u| cert.crl_distribution_uris().contains(u))
-        {
-            return Err("its distribution point is not one of the certificate's".into());
-        }
-        Ok(())
-    }
+    None
 }
 
 impl fmt::Debug for Crl {

@@ -71,7 +71,15 @@ impl Validator {
                 report.revocation.push(not_checked(c));
                 continue;
             }
-            let res = revocation::check_crls(c, issuer, config.revocation.as_ref(), time);
+            let ctx = revocation::CrlContext {
+                source: config.revocation.as_ref(),
+                anchors: &anchors,
+                certificates: &config.certificates,
+                time,
+                depth: 0,
+                signer_in_check: None,
+            };
+            let res = revocation::check_crls(c, issuer, &ctx);
             revocation_outcome(i == 0, &res, &mut report.messages, &mut rev);
             report.revocation.push(res);
         }

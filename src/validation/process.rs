@@ -569,7 +569,15 @@ impl Validator {
                 r.revocation.push(not_checked(c));
                 continue;
             }
-            let res = revocation::check_crls(c, issuer, doc, time);
+            let ctx = revocation::CrlContext {
+                source: doc,
+                anchors: &doc.anchors,
+                certificates: &doc.certificates,
+                time,
+                depth: 0,
+                signer_in_check: None,
+            };
+            let res = revocation::check_crls(c, issuer, &ctx);
             revocation_outcome(i == 0, &res, &mut r.messages, &mut checks.revocation);
             r.revocation.push(res);
         }

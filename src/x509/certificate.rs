@@ -5,9 +5,10 @@ use std::ops::Range;
 
 use thiserror::Error;
 use time::OffsetDateTime;
-use x509_parser::extensions::{DistributionPointName, GeneralName as ParsedGeneralName, ParsedExtension};
+use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::FromDer;
 
+use super::distribution_point::{DistributionPoint, ReasonSet, point_names, relative_name, relative_rdn_der};
 use super::general_name::GeneralName;
 use super::name_constraints::NameConstraints;
 use super::{Name, to_datetime};
@@ -109,7 +110,7 @@ pub struct Certificate {
     key_usage: Option<KeyUsage>,
     subject_key_id: Option<Vec<u8>>,
     authority_key_id: Option<Vec<u8>>,
-    crl_distribution_uris: Vec<String>,
+    crl_distribution_points: Vec<DistributionPoint>,
     policies: Option<Vec<Oid>>,
     policy_mappings: Vec<(Oid, Oid)>,
     policy_constraints: Option<PolicyConstraints>,
@@ -158,7 +159,7 @@ impl Certificate {
             key_usage: None,
             subject_key_id: None,
             authority_key_id: None,
-            crl_distribution_uris: Vec::new(),
+            crl_distribution_points: Vec::new(),
             policies: None,
             policy_mappings: Vec::new(),
             policy_constraints: None,
@@ -181,10 +182,29 @@ impl Certificate {
                     cert.authority_key_id = a.key_identifier.as_ref().map(|k| k.0.to_vec())
                 }
                 ParsedExtension::CRLDistributionPoints(dps) => {
-                    for dp in dps.iter() {
-                        if let Some(DistributionPointName::FullName(names)) = &dp.distribution_point {
-                            cert.crl_distribution_uris.extend(names.iter().filter_map(uri_of));
-                        }
+                    let relative = relative_point_names(ext.value);
+                    for (k, dp) in dps.iter().enumerate() {
+                        let crl_issuer: Vec<GeneralName> =
+                            dp.crl_issuer.iter().flatten().map(GeneralName::from_parsed).collect();
+                        // A relative name extends the CRL issuer's name, by default the issuer's.
+                        let base = crl_issuer
+                            .iter()
+                            .find_map(|n| match n {
+                                GeneralName::Directory(d) => Some(d.clone()),
+                                _ => None,
+                            })
+                            .unwrap_or_else(|| cert.issuer.clone());
+                        // x509-parser misreads nameRelativeToCRLIssuer ([1] IMPLICIT SET OF):
+                        // such names are read here from the extension's own bytes.
+                        let names = match relative.get(k).cloned().flatten() {
+                            Some(rdn_der) => relative_name(&rdn_der, &base).map(|n| vec![GeneralName::Directory(n)]),
+                            None => dp.distribution_point.as_ref().map(|n| point_names(n, &base)),
+                        };
+                        cert.crl_distribution_points.push(DistributionPoint {
+                            names,
+                            reasons: dp.reasons.as_ref().map(ReasonSet::from_parsed),
+                            crl_issuer,
+                        });
                     }
                 }
                 ParsedExtension::CertificatePolicies(ps) => {
@@ -320,9 +340,20 @@ impl Certificate {
     pub fn authority_key_id(&self) -> Option<&[u8]> {
         self.authority_key_id.as_deref()
     }
-    /// URIs from the cRLDistributionPoints fullName entries.
-    pub fn crl_distribution_uris(&self) -> &[String] {
-        &self.crl_distribution_uris
+    /// The cRLDistributionPoints entries.
+    pub fn crl_distribution_points(&self) -> &[DistributionPoint] {
+        &self.crl_distribution_points
+    }
+    /// URIs from the cRLDistributionPoints names (where CRLs can be fetched).
+    pub fn crl_distribution_uris(&self) -> Vec<String> {
+        self.crl_distribution_points
+            .iter()
+            .flat_map(|d| d.names.iter().flatten())
+            .filter_map(|n| match n {
+                GeneralName::Uri(u) => Some(u.clone()),
+                _ => None,
+            })
+            .collect()
     }
     /// The policy identifiers of certificatePolicies; `None` when the extension is absent.
     pub fn policies(&self) -> Option<&[Oid]> {
@@ -373,11 +404,16 @@ impl Certificate {
     }
 }
 
-fn uri_of(n: &ParsedGeneralName<'_>) -> Option<String> {
-    match n {
-        ParsedGeneralName::URI(u) => Some((*u).to_string()),
-        _ => None,
+/// For each DistributionPoint of a cRLDistributionPoints value, the DER SET of its
+/// nameRelativeToCRLIssuer, or `None` when it has none.
+fn relative_point_names(value: &[u8]) -> Vec<Option<Vec<u8>>> {
+    let Ok(seq) = asn1::read_single(value, "CRLDistributionPoints") else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut points = seq.children();
+    while let Ok(Some(dp)) = points.next() {
+        out.push(relative_rdn_der(&dp));
     }
+    out
 }
 
 fn trim_serial(raw: &[u8]) -> Vec<u8> {

@@ -68,6 +68,18 @@ impl GeneralName {
         }
     }
 
+    /// Whether two names denote the same thing (directory names compared per RFC 5280 7.1,
+    /// DNS names and URI hosts without regard to case).
+    pub fn same_as(&self, other: &GeneralName) -> bool {
+        match (self, other) {
+            (Self::Directory(a), Self::Directory(b)) => a.matches(b),
+            (Self::Dns(a), Self::Dns(b)) => a.eq_ignore_ascii_case(b),
+            (Self::Email(a), Self::Email(b)) | (Self::Uri(a), Self::Uri(b)) => a == b,
+            (Self::Ip(a), Self::Ip(b)) => a == b,
+            _ => false,
+        }
+    }
+
     /// Whether this name (from a certificate) lies in the subtree `base` (from a name
     /// constraint) of the same kind. Names of different kinds never match.
     pub fn is_within(&self, base: &GeneralName) -> bool {

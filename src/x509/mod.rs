@@ -1,6 +1,7 @@
 //! X.509 certificates and certification paths (RFC 5280).
 
 mod certificate;
+mod distribution_point;
 mod general_name;
 mod name;
 mod name_constraints;
@@ -11,6 +12,8 @@ mod validate;
 pub use certificate::{
     BasicConstraints, Certificate, CertificateError, KeyUsage, MAX_CERTIFICATE_SIZE, PolicyConstraints,
 };
+pub use distribution_point::{DistributionPoint, ReasonSet};
+pub(crate) use distribution_point::{point_names, relative_name, relative_rdn_der};
 pub use general_name::{GeneralName, NameKind};
 pub use name::Name;
 pub use name_constraints::NameConstraints;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use x509_parser::x509::X509Name;
+use x509_parser::x509::{RelativeDistinguishedName, X509Name};
 
 /// A distinguished name as it appears in a certificate or CRL.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -43,7 +43,21 @@ impl Name {
     /// RFC 5280 7.1 / RFC 4518 simplifications confia applies (case folding and whitespace
     /// compression of string attributes, ignoring the string type).
     pub fn matches(&self, other: &Name) -> bool {
-        self.der == other.der || (!self.rdns.is_empty() && self.rdns == other.rdns)
+        (!self.der.is_empty() && self.der == other.der) || (!self.rdns.is_empty() && self.rdns == other.rdns)
+    }
+
+    /// This name with one more RDN appended (a distribution point's nameRelativeToCRLIssuer).
+    /// The result has no DER encoding of its own; it compares by its normalized RDNs.
+    pub(crate) fn with_rdn(&self, rdn: &RelativeDistinguishedName<'_>) -> Name {
+        let mut rdns = self.rdns.clone();
+        rdns.push(normalize_rdn(rdn));
+        let shown: Vec<String> = rdn.iter().map(|a| a.as_str().unwrap_or("?").to_string()).collect();
+        Name {
+            der: Vec::new(),
+            rdns,
+            emails: self.emails.clone(),
+            display: format!("{}, {}", self.display, shown.join("+")),
+        }
     }
 
     /// Whether the name has no RDN (an empty subject).
@@ -64,22 +78,22 @@ impl Name {
 }
 
 fn normalize(n: &X509Name<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    for rdn in n.iter_rdn() {
-        let mut attrs: Vec<String> = rdn
-            .iter()
-            .map(|a| {
-                let v = match a.as_str() {
-                    Ok(s) => s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
-                    Err(_) => hex::encode(a.attr_value().data),
-                };
-                format!("{}={}", a.attr_type(), v)
-            })
-            .collect();
-        attrs.sort();
-        out.push(attrs.join("+"));
-    }
-    out
+    n.iter_rdn().map(normalize_rdn).collect()
+}
+
+fn normalize_rdn(rdn: &RelativeDistinguishedName<'_>) -> String {
+    let mut attrs: Vec<String> = rdn
+        .iter()
+        .map(|a| {
+            let v = match a.as_str() {
+                Ok(s) => s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+                Err(_) => hex::encode(a.attr_value().data),
+            };
+            format!("{}={}", a.attr_type(), v)
+        })
+        .collect();
+    attrs.sort();
+    attrs.join("+")
 }
 
 impl fmt::Display for Name {
