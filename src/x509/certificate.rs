@@ -119,6 +119,8 @@ pub struct Certificate {
     subject_alt_names: Vec<GeneralName>,
     unprocessed_critical: Vec<Oid>,
     malformed_extensions: Vec<Oid>,
+    version: u32,
+    profile_violations: Vec<String>,
 }
 
 impl Certificate {
@@ -168,10 +170,23 @@ impl Certificate {
             subject_alt_names: Vec::new(),
             unprocessed_critical: Vec::new(),
             malformed_extensions: Vec::new(),
+            version: t.version.0 + 1,
+            profile_violations: Vec::new(),
         };
+        let mut seen: Vec<Oid> = Vec::new();
         let to_oid = |o: &x509_parser::der_parser::oid::Oid<'_>| Oid::from_der_contents(o.as_bytes());
         for ext in t.extensions() {
             let ext_oid = Oid::from_der_contents(ext.oid.as_bytes()).map_err(|e| bad(e.to_string()))?;
+            // RFC 5280 4.2: a certificate must not include more than one instance of an extension.
+            if seen.contains(&ext_oid) {
+                cert.profile_violations.push(format!("extension {ext_oid} appears more than once (RFC 5280 4.2)"));
+            }
+            seen.push(ext_oid);
+            // RFC 5280 4.2.1.1, 4.2.2.1: these must be non-critical.
+            if ext.critical && (ext_oid == oid::AUTHORITY_KEY_IDENTIFIER || ext_oid == oid::AUTHORITY_INFO_ACCESS) {
+                cert.profile_violations
+                    .push(format!("extension {ext_oid} must not be critical (RFC 5280 4.2.1.1, 4.2.2.1)"));
+            }
             match ext.parsed_extension() {
                 ParsedExtension::BasicConstraints(bc) => {
                     cert.basic_constraints = Some(BasicConstraints { ca: bc.ca, path_len: bc.path_len_constraint })
@@ -255,7 +270,15 @@ impl Certificate {
             if ext.critical && !PROCESSED_EXTENSIONS.contains(&ext_oid) {
                 cert.unprocessed_critical.push(ext_oid);
             }
+            if ext_oid == oid::NAME_CONSTRAINTS && !ext.critical {
+                cert.profile_violations.push("nameConstraints must be critical (RFC 5280 4.2.1.10)".into());
+            }
+            if ext_oid == oid::SUBJECT_ALT_NAME && !ext.critical && cert.subject.is_empty() {
+                cert.profile_violations
+                    .push("subjectAltName must be critical when the subject is empty (RFC 5280 4.2.1.6)".into());
+            }
         }
+        cert.profile_violations.extend(profile_checks(&cert));
         Ok(cert)
     }
 
@@ -387,6 +410,20 @@ impl Certificate {
     pub fn malformed_extensions(&self) -> &[Oid] {
         &self.malformed_extensions
     }
+    /// The X.509 version (1, 2 or 3).
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+    /// Whether basicConstraints asserts cA.
+    pub fn is_ca(&self) -> bool {
+        self.basic_constraints.is_some_and(|b| b.ca)
+    }
+    /// Violations of RFC 5280's requirements on the certificate's own structure (duplicate or
+    /// wrongly critical extensions, malformed names and constraints, a CA without a subject).
+    /// A certificate with any of them is never part of a valid path.
+    pub fn profile_violations(&self) -> &[String] {
+        &self.profile_violations
+    }
     /// Whether issuer and subject are the same name (RFC 5280 6.1 "self-issued").
     pub fn is_self_issued(&self) -> bool {
         self.subject.matches(&self.issuer)
@@ -402,6 +439,36 @@ impl Certificate {
         let key = issuer.public_key.as_ref().map_err(Clone::clone)?;
         key.verify(&alg, self.tbs_der(), &self.signature)
     }
+}
+
+/// RFC 5280 requirements on a certificate's content that do not depend on its path.
+fn profile_checks(c: &Certificate) -> Vec<String> {
+    let mut v = Vec::new();
+    // RFC 5280 4.1.2.6: a CA's subject is a non-empty distinguished name.
+    if c.is_ca() && c.subject.is_empty() {
+        v.push("a CA certificate must have a non-empty subject (RFC 5280 4.1.2.6)".into());
+    }
+    // RFC 5280 4.2.1.10: name constraints only in CA certificates, and not empty.
+    if let Some(nc) = &c.name_constraints {
+        if !c.is_ca() {
+            v.push("nameConstraints in a certificate that is not a CA (RFC 5280 4.2.1.10)".into());
+        }
+        if nc.permitted.as_ref().is_none_or(|p| p.is_empty()) && nc.excluded.is_empty() {
+            v.push("nameConstraints with neither permitted nor excluded subtrees (RFC 5280 4.2.1.10)".into());
+        }
+        for base in nc.permitted.iter().flatten().chain(nc.excluded.iter()) {
+            if let Err(why) = base.check_constraint_syntax() {
+                v.push(format!("malformed name constraint: {why}"));
+            }
+        }
+    }
+    // RFC 5280 4.2.1.6: names in subjectAltName are well-formed, and the extension not empty.
+    for n in &c.subject_alt_names {
+        if let Err(why) = n.check_name_syntax() {
+            v.push(format!("malformed subjectAltName: {why}"));
+        }
+    }
+    v
 }
 
 /// For each DistributionPoint of a cRLDistributionPoints value, the DER SET of its

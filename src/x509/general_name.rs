@@ -96,6 +96,59 @@ impl GeneralName {
     }
 }
 
+impl GeneralName {
+    /// RFC 5280 4.2.1.6: a name in a certificate is well-formed: a dNSName is a preferred-syntax
+    /// host name (RFC 1034 3.5, a leading `*.` label allowed), an iPAddress has 4 or 16 octets.
+    pub fn check_name_syntax(&self) -> Result<(), String> {
+        match self {
+            Self::Dns(d) => {
+                let host = d.strip_prefix("*.").unwrap_or(d);
+                if is_host_name(host) { Ok(()) } else { Err(format!("dNSName {d:?}")) }
+            }
+            Self::Ip(b) if b.len() != 4 && b.len() != 16 => Err(format!("iPAddress of {} octets", b.len())),
+            _ => Ok(()),
+        }
+    }
+
+    /// RFC 5280 4.2.1.10: a constraint is well-formed: a dNSName constraint is a host name
+    /// (empty, or with a leading dot, allowed), an iPAddress constraint an address with a
+    /// contiguous mask (8 or 32 octets).
+    pub fn check_constraint_syntax(&self) -> Result<(), String> {
+        match self {
+            Self::Dns(d) => {
+                let host = d.strip_prefix('.').unwrap_or(d);
+                if d.is_empty() || is_host_name(host) { Ok(()) } else { Err(format!("dNSName {d:?}")) }
+            }
+            Self::Ip(b) => {
+                if b.len() != 8 && b.len() != 32 {
+                    return Err(format!("iPAddress constraint of {} octets", b.len()));
+                }
+                let mask = &b[b.len() / 2..];
+                let bits: Vec<bool> = mask.iter().flat_map(|m| (0..8).rev().map(move |i| m >> i & 1 == 1)).collect();
+                if bits.windows(2).any(|w| !w[0] && w[1]) {
+                    return Err("iPAddress constraint with a non-contiguous mask".into());
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// RFC 1034 3.5 preferred name syntax (letters, digits, hyphens; labels of 1 to 63 octets not
+/// starting or ending with a hyphen), case-insensitive; a trailing dot is not allowed.
+fn is_host_name(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 253
+        && h.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 /// RFC 5280 4.2.1.10: a dNSName constraint matches the name itself and any name formed by
 /// adding labels to its left. A leading dot (a common legacy form) means subdomains only.
 fn dns_within(name: &str, base: &str) -> bool {

@@ -158,11 +158,14 @@ impl Search<'_, '_> {
                 )));
                 continue;
             }
-            if !anchor {
-                if let Err(e) = check_intermediate(&candidate, path, self.opts.time) {
-                    self.note(e);
-                    continue;
-                }
+            let checked = if anchor {
+                check_anchor(&candidate, self.opts.time)
+            } else {
+                check_intermediate(&candidate, path, self.opts.time)
+            };
+            if let Err(e) = checked {
+                self.note(e);
+                continue;
             }
             path.push(candidate);
             let found = if anchor {
@@ -216,6 +219,19 @@ fn check_intermediate(ca: &Certificate, path: &[Arc<Certificate>], time: OffsetD
     check_critical_extensions(ca)
 }
 
+/// A trust anchor that issues a certificate of the path: confia takes the anchor certificate's
+/// own content as its constraints (RFC 5280 6.1.1 (d) leaves this to the implementation):
+/// valid at the validation time, a CA if it is a v3 certificate, keyCertSign if keyUsage is
+/// present, and well-formed. Its name constraints apply too (see `validate`).
+fn check_anchor(anchor: &Certificate, time: OffsetDateTime) -> Result<(), PathError> {
+    check_validity(anchor, time, false)?;
+    if anchor.version() >= 3 {
+        check_is_ca(anchor)?;
+    }
+    check_key_cert_sign(anchor)?;
+    check_profile(anchor)
+}
+
 /// RFC 5280 6.1.3 (a)(2): the certificate is valid at the validation time.
 fn check_validity(c: &Certificate, time: OffsetDateTime, end_entity: bool) -> Result<(), PathError> {
     let subject = c.subject().to_string();
@@ -262,8 +278,17 @@ fn check_key_cert_sign(ca: &Certificate) -> Result<(), PathError> {
     }
 }
 
+/// RFC 5280 4.1 and 4.2: the certificate's own structure is conforming.
+fn check_profile(c: &Certificate) -> Result<(), PathError> {
+    match c.profile_violations().first() {
+        Some(v) => Err(PathError::Constraint(format!("{}: {v}", c.subject()))),
+        None => Ok(()),
+    }
+}
+
 /// RFC 5280 6.1.4 (o) / 6.1.5 (f): every critical extension must be processed.
 fn check_critical_extensions(c: &Certificate) -> Result<(), PathError> {
+    check_profile(c)?;
     if let Some(o) = c.unprocessed_critical_extensions().first() {
         return Err(PathError::Constraint(format!("{} has an unsupported critical extension {o}", c.subject())));
     }

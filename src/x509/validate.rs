@@ -65,7 +65,8 @@ fn check_name_constraints(path: &[Arc<Certificate>], n: usize, i: usize) -> Resu
         return Ok(());
     }
     let names = name_constraints::constrained_names(c);
-    for above in 1..i {
+    // Certificate 0 is the trust anchor: its own name constraints bind the path as well.
+    for above in 0..i {
         let ca = &path[n - above];
         if let Some(nc) = ca.name_constraints() {
             nc.check(&names).map_err(|why| {

@@ -6,6 +6,7 @@
 
 mod cades;
 mod corpus;
+mod limbo;
 mod pkits;
 
 use corpus::{Corpus, Scoreboard};
@@ -18,5 +19,6 @@ fn main() {
     let mut board = Scoreboard::load();
     cades::run(&corpus, &mut board);
     pkits::run(&corpus, &mut board);
+    limbo::run(&corpus, &mut board);
     board.finish();
 }
