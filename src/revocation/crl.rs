@@ -304,7 +304,22 @@ impl Crl {
         self.scope.as_ref()
     }
 
-    /// Checks that `issuer` signed this CRL.
+    /// Checks that `issuer` issued this CRL: its subject is the CRL issuer's name, its keyUsage
+    /// (when present) allows cRLSign, and its key verifies the CRL's signature
+    /// (RFC 5280 6.3.3 (f), (g)).
+    pub fn check_issued_by(&self, issuer: &Certificate) -> Result<(), String> {
+        if !self.issuer.matches(issuer.subject()) {
+            return Err(format!("the CRL issuer {} is not {}", self.issuer, issuer.subject()));
+        }
+        // RFC 5280 4.2.1.3: a CA must include keyUsage in a certificate whose key signs CRLs;
+        // confia, like DSS, requires it to say cRLSign rather than read its absence as consent.
+        if !issuer.key_usage().is_some_and(|ku| ku.crl_sign()) {
+            return Err(format!("{} does not assert cRLSign in keyUsage", issuer.subject()));
+        }
+        self.verify_signed_by(issuer).map_err(|e| format!("signature: {e}"))
+    }
+
+    /// Checks that `issuer`'s key signed this CRL (the signature alone).
     pub fn verify_signed_by(&self, issuer: &Certificate) -> Result<(), CryptoError> {
         let alg = self.signature_algorithm.clone()?;
         let key = issuer.public_key().as_ref().map_err(Clone::clone)?;

@@ -6,6 +6,7 @@
 
 mod cades;
 mod corpus;
+mod crl;
 mod limbo;
 mod pkits;
 
@@ -20,5 +21,6 @@ fn main() {
     cades::run(&corpus, &mut board);
     pkits::run(&corpus, &mut board);
     limbo::run(&corpus, &mut board);
+    crl::run(&corpus, &mut board);
     board.finish();
 }
