@@ -1,50 +1,176 @@
-//! The validation policy: which algorithms and key sizes are acceptable, and until when.
+//! The validation policy: which algorithms and key sizes are acceptable and until when, what
+//! revocation information is required, and how strictly the checks on which users
+//! legitimately differ are applied. Read from TOML (`docs/policy.md` writes the default out in
+//! full); every report carries the policy's SHA-256 so that a validation can be replayed.
 //!
-//! This version ships the built-in default only (written out in `docs/policy.md`); the TOML
-//! policy file arrives with the path-validation work.
+//! ```
+//! let p = confia::policy::Policy::from_toml(confia::policy::DEFAULT_POLICY_TOML)?;
+//! assert_eq!(p, confia::policy::Policy::default());
+//! # Ok::<(), confia::policy::PolicyError>(())
+//! ```
 
-use serde::Serialize;
-use time::{Date, Month, OffsetDateTime, Time};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use time::{Date, OffsetDateTime, Time};
 
 use crate::crypto::{DigestAlgorithm, KeyKind, SignatureAlgorithm};
 
-/// Acceptable algorithms and sizes.
-#[derive(Debug, Clone, Serialize)]
+/// The built-in policy, as a policy file. `Policy::default()` is this file, parsed.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("policy/default.toml");
+
+/// How a check whose outcome users legitimately weigh differently affects the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ConstraintLevel {
+    /// A failed check decides the indication.
+    Fail,
+    /// A failed check is reported as a warning only.
+    Warn,
+    /// A failed check is reported as information only.
+    Inform,
+    /// The check is not reported.
+    Ignore,
+}
+
+/// A digest algorithm the policy accepts, with the last day it is acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DigestRule {
+    /// The algorithm, by its name (`SHA-256`, `SHA3-512`, ...).
+    pub algorithm: DigestAlgorithm,
+    /// The last day a signature or certificate using it is acceptable without proof of
+    /// existence before then (`YYYY-MM-DD`); absent: no end date.
+    #[serde(default, with = "optional_date", skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+}
+
+/// A minimum key size that applies from a date on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeFrom {
+    /// The first day the minimum applies (`YYYY-MM-DD`).
+    #[serde(with = "date")]
+    pub from: Date,
+    /// The minimum size in bits.
+    pub min_bits: usize,
+}
+
+/// Minimum key sizes per key algorithm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySizes {
+    /// RSA modulus minimums, by date (the latest that has started applies).
+    pub rsa: Vec<SizeFrom>,
+    /// ECDSA: minimum curve size in bits.
+    pub ecdsa_min_bits: usize,
+    /// Whether Ed25519 keys are accepted.
+    pub ed25519: bool,
+}
+
+/// What revocation information is required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationRules {
+    /// Whether every certificate of a path but the anchor needs a usable revocation answer.
+    pub required: bool,
+    /// Freshness: a CRL whose thisUpdate is more than this many days before the validation
+    /// time is not used, even within its nextUpdate. Absent: nextUpdate alone decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_crl_age_days: Option<u32>,
+}
+
+/// Levels of the checks users legitimately differ on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    /// The signer certificate's keyUsage allows digitalSignature or nonRepudiation.
+    pub signer_key_usage: ConstraintLevel,
+    /// The signature carries a signing-time attribute.
+    pub signing_time: ConstraintLevel,
+    /// Usable revocation information exists for the signer (end-entity) certificate. A
+    /// certificate found revoked is never relaxed by this level.
+    pub signer_revocation: ConstraintLevel,
+}
+
+/// A validation policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Policy {
     /// The policy's name, shown in reports.
     pub name: String,
-    /// Digest algorithms accepted in signatures, each with the date after which a signature
-    /// using it is no longer acceptable without proof of existence (None: no end date).
-    pub digests: Vec<(DigestAlgorithm, Option<Date>)>,
-    /// Minimum RSA modulus in bits, with the date from which it applies, ascending.
-    pub rsa_min_bits: Vec<(Date, usize)>,
-    /// Minimum EC key size in bits.
-    pub ec_min_bits: usize,
+    /// Accepted digest algorithms (TOML `[[digest]]` tables).
+    #[serde(rename = "digest")]
+    pub digests: Vec<DigestRule>,
+    /// Minimum key sizes.
+    pub keys: KeySizes,
+    /// Revocation requirements.
+    pub revocation: RevocationRules,
+    /// Constraint levels.
+    pub constraints: Constraints,
+}
+
+/// Why a policy file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PolicyError {
+    /// Not valid TOML, or not a policy (the message names the line).
+    #[error("{0}")]
+    Syntax(String),
+    /// Well-formed but inconsistent.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        let d = |y, m, day| Date::from_calendar_date(y, m, day).unwrap_or(Date::MIN);
-        Policy {
-            name: "confia default (ETSI TS 119 312 based)".into(),
-            digests: vec![
-                // TS 119 312 / TS 102 176-1: SHA-1 unsuitable for new signatures since 2009.
-                (DigestAlgorithm::Sha1, Some(d(2009, Month::December, 31))),
-                (DigestAlgorithm::Sha224, None),
-                (DigestAlgorithm::Sha256, None),
-                (DigestAlgorithm::Sha384, None),
-                (DigestAlgorithm::Sha512, None),
-                (DigestAlgorithm::Sha3_256, None),
-                (DigestAlgorithm::Sha3_384, None),
-                (DigestAlgorithm::Sha3_512, None),
-            ],
-            rsa_min_bits: vec![(d(1990, Month::January, 1), 1024), (d(2011, Month::January, 1), 1900)],
-            ec_min_bits: 256,
-        }
+        // The file is part of the crate and tested to parse; an empty policy (nothing
+        // acceptable) would fail closed should that ever break.
+        Policy::from_toml(DEFAULT_POLICY_TOML).unwrap_or_else(|_| Policy {
+            name: "unusable built-in policy".into(),
+            digests: Vec::new(),
+            keys: KeySizes { rsa: Vec::new(), ecdsa_min_bits: usize::MAX, ed25519: false },
+            revocation: RevocationRules { required: true, max_crl_age_days: None },
+            constraints: Constraints {
+                signer_key_usage: ConstraintLevel::Fail,
+                signing_time: ConstraintLevel::Fail,
+                signer_revocation: ConstraintLevel::Fail,
+            },
+        })
     }
 }
 
 impl Policy {
+    /// Reads a policy from TOML text; errors name the line.
+    pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
+        let p: Policy = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            let msg = e.message().replace('\n', " ");
+            PolicyError::Syntax(match line {
+                Some(l) => format!("line {l}: {msg}"),
+                None => msg,
+            })
+        })?;
+        p.check()?;
+        Ok(p)
+    }
+
+    fn check(&self) -> Result<(), PolicyError> {
+        if self.name.trim().is_empty() {
+            return Err(PolicyError::Invalid("the policy needs a name".into()));
+        }
+        if self.digests.is_empty() {
+            return Err(PolicyError::Invalid("the policy accepts no digest algorithm".into()));
+        }
+        for (i, d) in self.digests.iter().enumerate() {
+            if self.digests[..i].iter().any(|e| e.algorithm == d.algorithm) {
+                return Err(PolicyError::Invalid(format!("digest {} is listed twice", d.algorithm)));
+            }
+        }
+        if self.keys.rsa.windows(2).any(|w| w[0].from >= w[1].from) {
+            return Err(PolicyError::Invalid("keys.rsa entries must be in ascending order of `from`".into()));
+        }
+        Ok(())
+    }
+
     /// SHA-256 of the policy's canonical JSON form, reported with every validation.
     pub fn sha256(&self) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
@@ -60,9 +186,9 @@ impl Policy {
     ) -> Result<(), String> {
         let day = at.date();
         if alg.scheme != crate::crypto::SignatureScheme::Ed25519 {
-            match self.digests.iter().find(|(d, _)| *d == alg.digest) {
+            match self.digests.iter().find(|d| d.algorithm == alg.digest) {
                 None => return Err(format!("{} is not an accepted digest algorithm", alg.digest)),
-                Some((_, Some(end))) if day > *end => {
+                Some(DigestRule { until: Some(end), .. }) if day > *end => {
                     return Err(format!("{} is not acceptable for signatures after {end}", alg.digest));
                 }
                 _ => {}
@@ -70,14 +196,16 @@ impl Policy {
         }
         match key {
             KeyKind::Rsa(bits) => {
-                let min = self.rsa_min_bits.iter().rev().find(|(from, _)| *from <= day).map_or(0, |(_, b)| *b);
+                let min = self.keys.rsa.iter().rev().find(|r| r.from <= day).map_or(0, |r| r.min_bits);
                 if bits < min {
                     return Err(format!("RSA key of {bits} bits is below the minimum of {min} bits at {day}"));
                 }
             }
+            KeyKind::Ed25519 if !self.keys.ed25519 => return Err("Ed25519 keys are not accepted".into()),
+            KeyKind::Ed25519 => {}
             k => {
-                if k.bits() < self.ec_min_bits {
-                    return Err(format!("{} key below the minimum of {} bits", k.name(), self.ec_min_bits));
+                if k.bits() < self.keys.ecdsa_min_bits {
+                    return Err(format!("{} key below the minimum of {} bits", k.name(), self.keys.ecdsa_min_bits));
                 }
             }
         }
@@ -88,4 +216,70 @@ impl Policy {
 /// Midnight UTC of a date, for comparisons with validation times.
 pub fn start_of(d: Date) -> OffsetDateTime {
     d.with_time(Time::MIDNIGHT).assume_utc()
+}
+
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+mod date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.format(super::DATE_FORMAT).map_err(serde::ser::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s, super::DATE_FORMAT)
+            .map_err(|_| serde::de::Error::custom(format!("{s:?} is not a date (YYYY-MM-DD)")))
+    }
+}
+
+mod optional_date {
+    use serde::{Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::date::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        super::date::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_file_is_the_default_policy() {
+        let p = Policy::from_toml(DEFAULT_POLICY_TOML).expect("default policy parses");
+        assert!(p.digests.iter().any(|d| d.algorithm == DigestAlgorithm::Sha1 && d.until.is_some()));
+        assert_eq!(p.constraints.signer_key_usage, ConstraintLevel::Fail);
+        assert!(p.revocation.required);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let bad = DEFAULT_POLICY_TOML.replacen("algorithm = \"SHA-256\"", "algorithm = \"SHA-257\"", 1);
+        let line = bad.lines().position(|l| l.contains("SHA-257")).unwrap() + 1;
+        let e = Policy::from_toml(&bad).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("line {line}:")), "{e}");
+        let e = Policy::from_toml("name = \"x\"\nfoo = 1\n").unwrap_err().to_string();
+        assert!(e.contains("line"), "{e}");
+        assert!(Policy::from_toml("name = ").is_err());
+    }
+
+    #[test]
+    fn the_hash_changes_with_the_content() {
+        let a = Policy::default();
+        let mut b = a.clone();
+        b.constraints.signing_time = ConstraintLevel::Fail;
+        assert_ne!(a.sha256(), b.sha256());
+    }
 }

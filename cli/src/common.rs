@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::ValueEnum;
+use confia::policy::Policy;
 use confia::revocation::CrlSet;
 use confia::trust::TrustAnchors;
 use confia::validation::{RevocationChecking, ValidationConfig};
@@ -37,6 +38,9 @@ pub struct ValidationArgs {
     /// Do not require revocation information (the report says revocation was not checked).
     #[arg(long)]
     pub no_revocation_check: bool,
+    /// Validation policy file (TOML; see docs/policy.md). Default: the built-in policy.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -59,6 +63,11 @@ impl ValidationArgs {
         }
         let time = self.at.unwrap_or_else(time::OffsetDateTime::now_utc);
         let mut config = ValidationConfig::new(time, Arc::new(anchors));
+        if let Some(p) = &self.policy {
+            let text = load::read_limited(p, 1024 * 1024)?;
+            let text = String::from_utf8(text).map_err(|_| Failure::usage(format!("{}: not UTF-8", p.display())))?;
+            config.policy = Policy::from_toml(&text).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))?;
+        }
         config.certificates = certificates;
         config.revocation = Arc::new(crls);
         if self.no_revocation_check {

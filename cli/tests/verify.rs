@@ -231,3 +231,35 @@ fn base64_encode(data: &[u8]) -> String {
     }
     s
 }
+
+#[test]
+fn a_policy_file_relaxes_explicitly_and_a_broken_one_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let default = std::fs::read_to_string(vectors().join("../src/policy/default.toml")).unwrap();
+    let relaxed = dir.path().join("relaxed.toml");
+    std::fs::write(&relaxed, default.replace("signer_revocation = \"FAIL\"", "signer_revocation = \"WARN\"")).unwrap();
+    // The root CRL only: the signer (issued by the intermediate) has no revocation data.
+    let args = [
+        "--trust-anchor".to_string(),
+        v("pki/root.pem"),
+        "--crl".into(),
+        v("pki/root.crl"),
+        "--policy".into(),
+        relaxed.display().to_string(),
+    ];
+    let (c, j) = verify_json(&v("samples/attached-rsa.p7m"), &args);
+    assert_eq!(c, 0, "{j}");
+    let s = &j["signatures"][0];
+    assert!(
+        s["messages"].as_array().unwrap().iter().any(|m| m["code"] == "NO_REVOCATION_DATA" && m["level"] == "WARNING")
+    );
+    let (_, default_json) = verify_json(&v("samples/attached-rsa.p7m"), &trust_and_crls());
+    assert_ne!(j["policy"]["sha256"], default_json["policy"]["sha256"], "the report identifies the policy");
+
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, default.replace("min_bits = 1900", "min_bits = \"many\"")).unwrap();
+    let line = default.lines().position(|l| l.contains("min_bits = 1900")).unwrap() + 1;
+    let o = confia(&["verify", &v("samples/attached-rsa.p7m"), "--policy", &broken.display().to_string()]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains(&format!("line {line}")), "{}", stderr(&o));
+}

@@ -2,13 +2,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::CryptoError;
 use crate::asn1::{self, Element, Oid, Tag, oid};
 
 /// A message digest algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub enum DigestAlgorithm {
     /// SHA-1: verification of legacy signatures only, subject to policy.
     #[serde(rename = "SHA-1")]

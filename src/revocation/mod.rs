@@ -122,6 +122,9 @@ pub struct CrlContext<'a> {
     /// A CRL signer whose own path is being checked: CRLs it signed are accepted for that path
     /// (an indirect CRL issuer commonly covers its own certificate).
     pub signer_in_check: Option<&'a Certificate>,
+    /// Freshness required by the policy: CRLs issued longer ago than this before the
+    /// validation time are not used.
+    pub max_crl_age: Option<time::Duration>,
 }
 
 /// Checks `cert` (issued by `issuer`) against CRLs per RFC 5280 6.3.
@@ -221,6 +224,13 @@ fn crl_applies(
     }
     if let Some(n) = crl.next_update().filter(|n| *n < ctx.time) {
         return Err(format!("stale at the validation time (nextUpdate {n})"));
+    }
+    if let Some(age) = ctx.max_crl_age.filter(|a| crl.this_update() + *a < ctx.time) {
+        return Err(format!(
+            "older than the policy allows ({} days, thisUpdate {})",
+            age.whole_days(),
+            crl.this_update()
+        ));
     }
     let scope = crl.scope();
     // (b)(1): the CRL issuer is the certificate issuer, or the distribution point's cRLIssuer

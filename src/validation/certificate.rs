@@ -4,11 +4,10 @@
 use std::sync::Arc;
 
 use super::IndeterminateSub as Ind;
+use super::Validator;
 use super::Verdict;
-use super::process::{msg, not_checked, path_sub, revocation_outcome};
-use super::{RevocationChecking, Validator};
+use super::process::{msg, path_revocation, path_sub};
 use crate::report::{CertificateRef, CertificateReport, Level, PolicyRef};
-use crate::revocation;
 use crate::x509::{self, Certificate, PathOptions};
 
 impl Validator {
@@ -34,7 +33,7 @@ impl Validator {
         let mut report = CertificateReport {
             validation_time: time,
             policy: PolicyRef { name: config.policy.name.clone(), sha256: config.policy.sha256() },
-            revocation_checked: config.revocation_checking == RevocationChecking::Required,
+            revocation_checked: config.revocation_required(),
             certificate: CertificateRef::of(&cert),
             verdict: Verdict::Passed,
             path: Vec::new(),
@@ -65,31 +64,15 @@ impl Validator {
             xcv = Some(path_sub(&e));
         }
         let mut rev: Option<Ind> = None;
-        for i in 0..path.certs.len() - 1 {
-            let (c, issuer) = (&path.certs[i], &path.certs[i + 1]);
-            if config.revocation_checking == RevocationChecking::Disabled {
-                report.revocation.push(not_checked(c));
-                continue;
-            }
-            let ctx = revocation::CrlContext {
-                source: config.revocation.as_ref(),
-                anchors: &anchors,
-                certificates: &config.certificates,
-                time,
-                depth: 0,
-                signer_in_check: None,
-            };
-            let res = revocation::check_crls(c, issuer, &ctx);
-            revocation_outcome(i == 0, &res, &mut report.messages, &mut rev);
-            report.revocation.push(res);
-        }
-        if config.revocation_checking == RevocationChecking::Disabled && path.certs.len() > 1 {
-            report.messages.push(msg(
-                Level::Warning,
-                "REVOCATION_NOT_CHECKED",
-                "revocation was not checked (explicitly disabled)".into(),
-            ));
-        }
+        report.revocation = path_revocation(
+            config,
+            &path,
+            config.revocation.as_ref(),
+            &anchors,
+            &config.certificates,
+            &mut report.messages,
+            &mut rev,
+        );
         report.verdict = match xcv.or(rev) {
             Some(i) => Verdict::Indeterminate(i),
             None => Verdict::Passed,

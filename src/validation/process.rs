@@ -12,11 +12,11 @@ use crate::asn1::{Oid, oid};
 use crate::cades::{CadesFormat, detect_format};
 use crate::cms::{self, CmsError, SignedData, SignerIdentifier, SignerInfo, SigningCertificateRef};
 use crate::crypto::{CryptoError, DigestAlgorithm, Hasher};
-use crate::policy::Policy;
+use crate::policy::{ConstraintLevel, Policy};
 use crate::report::{CertificateRef, Level, Message, PolicyRef, Report, SignatureReport};
 use crate::revocation::{self, Crl, CrlSet, RevocationResult, RevocationSource, RevocationStatus};
 use crate::trust::TrustSource;
-use crate::x509::{self, Certificate, Name, PathError, PathOptions, PolicyInputs};
+use crate::x509::{self, CertPath, Certificate, Name, PathError, PathOptions, PolicyInputs};
 
 /// Whether missing revocation information blocks TOTAL_PASSED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,12 @@ pub struct ValidationConfig {
 }
 
 impl ValidationConfig {
+    /// Whether revocation information is required: neither disabled explicitly nor by the
+    /// policy.
+    pub fn revocation_required(&self) -> bool {
+        self.revocation_checking == RevocationChecking::Required && self.policy.revocation.required
+    }
+
     /// A configuration with the default policy, required revocation checking and no extra
     /// certificates or CRLs.
     pub fn new(time: OffsetDateTime, trust: Arc<dyn TrustSource>) -> Self {
@@ -172,7 +178,7 @@ impl Validator {
         Ok(Report {
             validation_time: self.config.time,
             policy: PolicyRef { name: self.config.policy.name.clone(), sha256: self.config.policy.sha256() },
-            revocation_checked: self.config.revocation_checking == RevocationChecking::Required,
+            revocation_checked: self.config.revocation_required(),
             signatures,
         })
     }
@@ -353,11 +359,19 @@ impl Validator {
                 Ok(t) => r.signing_time = Some(t),
                 Err(e) => checks.format_failure(r, format!("signing-time: {e}")),
             },
-            Ok(None) if format != CadesFormat::Cms => r.messages.push(msg(
-                Level::Warning,
-                "SIGNING_TIME_MISSING",
-                "no signing-time attribute (required by CAdES-BASELINE-B)".into(),
-            )),
+            Ok(None)
+                if format != CadesFormat::Cms
+                    || self.config.policy.constraints.signing_time == ConstraintLevel::Fail =>
+            {
+                if apply_level(
+                    self.config.policy.constraints.signing_time,
+                    &mut r.messages,
+                    "SIGNING_TIME_MISSING",
+                    "no signing-time attribute (required by CAdES-BASELINE-B)".into(),
+                ) {
+                    checks.sav.get_or_insert(Ind::SigConstraintsFailure);
+                }
+            }
             Ok(None) => {}
             Err(e) => checks.format_failure(r, e.to_string()),
         }
@@ -545,9 +559,19 @@ impl Validator {
             "TRUST_ANCHOR",
             format!("path ends at the trust anchor {}", path.anchor().subject()),
         ));
-        if let Err(e) = x509::check_end_entity(cert, time) {
+        if let Err(e) = x509::check_leaf(cert, time) {
             r.messages.push(msg(Level::Error, "SIGNER_CERTIFICATE", e.to_string()));
             checks.xcv.get_or_insert(path_sub(&e));
+        }
+        if let Err(e) = x509::check_signer_key_usage(cert) {
+            if apply_level(
+                self.config.policy.constraints.signer_key_usage,
+                &mut r.messages,
+                "SIGNER_KEY_USAGE",
+                e.to_string(),
+            ) {
+                checks.xcv.get_or_insert(path_sub(&e));
+            }
         }
         for (i, c) in path.certs.iter().enumerate().skip(1).take(path.certs.len().saturating_sub(2)) {
             if let (Ok(alg), Some(issuer)) = (c.signature_algorithm(), path.issuer_of(i)) {
@@ -563,32 +587,58 @@ impl Validator {
                 }
             }
         }
-        for i in 0..path.certs.len() - 1 {
-            let (c, issuer) = (&path.certs[i], &path.certs[i + 1]);
-            if self.config.revocation_checking == RevocationChecking::Disabled {
-                r.revocation.push(not_checked(c));
-                continue;
-            }
-            let ctx = revocation::CrlContext {
-                source: doc,
-                anchors: &doc.anchors,
-                certificates: &doc.certificates,
-                time,
-                depth: 0,
-                signer_in_check: None,
-            };
-            let res = revocation::check_crls(c, issuer, &ctx);
-            revocation_outcome(i == 0, &res, &mut r.messages, &mut checks.revocation);
-            r.revocation.push(res);
-        }
-        if self.config.revocation_checking == RevocationChecking::Disabled && path.certs.len() > 1 {
-            r.messages.push(msg(
+        r.revocation = path_revocation(
+            &self.config,
+            &path,
+            doc,
+            &doc.anchors,
+            &doc.certificates,
+            &mut r.messages,
+            &mut checks.revocation,
+        );
+    }
+}
+
+/// Revocation of every certificate of `path` but the anchor, under the configuration's
+/// policy; findings go to `messages` and the revocation block's sub-indication to `outcome`.
+pub(super) fn path_revocation(
+    config: &ValidationConfig,
+    path: &CertPath,
+    source: &dyn RevocationSource,
+    anchors: &[Arc<Certificate>],
+    certificates: &[Arc<Certificate>],
+    messages: &mut Vec<Message>,
+    outcome: &mut Option<Ind>,
+) -> Vec<RevocationResult> {
+    let mut results = Vec::new();
+    if !config.revocation_required() {
+        results.extend(path.certs.iter().take(path.certs.len() - 1).map(|c| not_checked(c)));
+        if path.certs.len() > 1 {
+            messages.push(msg(
                 Level::Warning,
                 "REVOCATION_NOT_CHECKED",
-                "revocation was not checked (explicitly disabled)".into(),
+                "revocation was not checked (disabled by --no-revocation-check or the policy)".into(),
             ));
         }
+        return results;
     }
+    let ctx = revocation::CrlContext {
+        source,
+        anchors,
+        certificates,
+        time: config.time,
+        depth: 0,
+        signer_in_check: None,
+        max_crl_age: config.policy.revocation.max_crl_age_days.map(|d| time::Duration::days(i64::from(d))),
+    };
+    for w in path.certs.windows(2) {
+        let res = revocation::check_crls(&w[0], &w[1], &ctx);
+        let signer = results.is_empty();
+        let level = if signer { config.policy.constraints.signer_revocation } else { ConstraintLevel::Fail };
+        revocation_outcome(signer, level, &res, messages, outcome);
+        results.push(res);
+    }
+    results
 }
 
 fn hash_stream(
@@ -722,6 +772,7 @@ pub(super) fn not_checked(c: &Certificate) -> RevocationResult {
 /// sub-indication (the first problem wins; a revocation outranks a missing answer).
 pub(super) fn revocation_outcome(
     signer: bool,
+    missing_level: ConstraintLevel,
     res: &RevocationResult,
     messages: &mut Vec<Message>,
     outcome: &mut Option<Ind>,
@@ -742,23 +793,37 @@ pub(super) fn revocation_outcome(
                 if prev == Ind::TryLater { if signer { Ind::RevokedNoPoe } else { Ind::RevokedCaNoPoe } } else { prev }
             }));
         }
-        RevocationStatus::OnHold => {
-            messages.push(msg(
-                Level::Error,
-                "ON_HOLD",
-                format!("{whose} {} is suspended (certificateHold)", res.subject),
-            ));
-            outcome.get_or_insert(Ind::TryLater);
-        }
-        RevocationStatus::Unknown => {
-            messages.push(msg(
-                Level::Error,
-                "NO_REVOCATION_DATA",
-                format!("no usable revocation information for {whose} {}: {}", res.subject, res.notes.join("; ")),
-            ));
-            outcome.get_or_insert(Ind::TryLater);
+        RevocationStatus::OnHold | RevocationStatus::Unknown => {
+            let (code, text) = if res.status == RevocationStatus::OnHold {
+                ("ON_HOLD", format!("{whose} {} is suspended (certificateHold)", res.subject))
+            } else {
+                (
+                    "NO_REVOCATION_DATA",
+                    format!("no usable revocation information for {whose} {}: {}", res.subject, res.notes.join("; ")),
+                )
+            };
+            if apply_level(missing_level, messages, code, text) {
+                outcome.get_or_insert(Ind::TryLater);
+            }
         }
     }
+}
+
+/// Reports a failed check at the policy's level; returns whether it decides the result.
+pub(super) fn apply_level(
+    level: ConstraintLevel,
+    messages: &mut Vec<Message>,
+    code: &'static str,
+    text: String,
+) -> bool {
+    let level = match level {
+        ConstraintLevel::Fail => Level::Error,
+        ConstraintLevel::Warn => Level::Warning,
+        ConstraintLevel::Inform => Level::Info,
+        ConstraintLevel::Ignore => return false,
+    };
+    messages.push(msg(level, code, text));
+    level == Level::Error
 }
 
 /// The first failure of each building block; combined in [`Checks::verdict`].

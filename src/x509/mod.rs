@@ -17,7 +17,7 @@ pub(crate) use distribution_point::{point_names, relative_name, relative_rdn_der
 pub use general_name::{GeneralName, NameKind};
 pub use name::Name;
 pub use name_constraints::NameConstraints;
-pub use path::{CertPath, PathError, PathOptions, build_path, check_end_entity, check_leaf};
+pub use path::{CertPath, PathError, PathOptions, build_path, check_end_entity, check_leaf, check_signer_key_usage};
 pub use policy_tree::MAX_POLICY_NODES;
 pub use validate::PolicyInputs;
 

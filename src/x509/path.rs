@@ -298,19 +298,22 @@ fn check_critical_extensions(c: &Certificate) -> Result<(), PathError> {
     Ok(())
 }
 
-/// End-entity checks: validity, critical extensions, and a key usage fit for signatures
-/// (EN 319 412-2 4.3.2: digitalSignature or nonRepudiation, either suffices).
+/// End-entity checks for a signer: [`check_leaf`] and [`check_signer_key_usage`].
 pub fn check_end_entity(leaf: &Certificate, time: OffsetDateTime) -> Result<(), PathError> {
     check_leaf(leaf, time)?;
-    if let Some(ku) = leaf.key_usage() {
-        if !ku.digital_signature() && !ku.non_repudiation() {
-            return Err(PathError::Constraint(format!(
-                "the signer certificate's keyUsage allows neither digitalSignature nor nonRepudiation ({})",
-                leaf.subject()
-            )));
-        }
+    check_signer_key_usage(leaf)
+}
+
+/// A key usage fit for signatures (EN 319 412-2 4.3.2: digitalSignature or nonRepudiation,
+/// either suffices); no keyUsage at all allows every use (RFC 5280 4.2.1.3).
+pub fn check_signer_key_usage(leaf: &Certificate) -> Result<(), PathError> {
+    match leaf.key_usage() {
+        Some(ku) if !ku.digital_signature() && !ku.non_repudiation() => Err(PathError::Constraint(format!(
+            "the signer certificate's keyUsage allows neither digitalSignature nor nonRepudiation ({})",
+            leaf.subject()
+        ))),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The checks of RFC 5280 6.1.3 (a)(2) and 6.1.5 (f) on the end entity, whatever it is for:
