@@ -263,3 +263,63 @@ fn a_policy_file_relaxes_explicitly_and_a_broken_one_names_its_line() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains(&format!("line {line}")), "{}", stderr(&o));
 }
+
+#[test]
+fn a_cross_certified_ca_offered_first_still_validates_through_the_trusted_path() {
+    // The signature embeds the intermediate's cross-certificate (issued by an untrusted root)
+    // before the real intermediate.
+    let (c, j) = verify_json(&v("samples/cross-certified.p7m"), &trust_and_crls());
+    assert_eq!(c, 0, "{j}");
+    let inter = confia::x509::Certificate::from_pem_or_der(&std::fs::read(v("pki/intermediate.pem")).unwrap()).unwrap();
+    assert_eq!(j["signatures"][0]["chain"][1], inter[0].sha256_hex(), "the path goes through the trusted copy");
+    // The same with cert verify, the untrusted copy offered first on the command line.
+    let o = confia(&[
+        "cert",
+        "verify",
+        &v("pki/signer-rsa.pem"),
+        "--cert",
+        &v("pki/intermediate-cross.pem"),
+        "--cert",
+        &v("pki/other-root.pem"),
+        "--cert",
+        &v("pki/intermediate.pem"),
+        "--trust-anchor",
+        &v("pki/root.pem"),
+        "--crl",
+        &v("pki/root.crl"),
+        "--crl",
+        &v("pki/intermediate.crl"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["path"][1], inter[0].sha256_hex());
+    assert_eq!(j["indication"], "TOTAL_PASSED");
+}
+
+#[test]
+fn cert_verify_exit_codes() {
+    let base = |cert: &str| -> Vec<String> {
+        vec!["cert".into(), "verify".into(), v(cert), "--cert".into(), v("pki/intermediate.pem")]
+    };
+    let run = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        code(&confia(&refs))
+    };
+    let mut ok = base("pki/signer-ec.pem");
+    ok.extend(trust_and_crls());
+    assert_eq!(run(ok), 0);
+    let mut revoked = base("pki/signer-revoked.pem");
+    revoked.extend(trust_and_crls());
+    assert_eq!(run(revoked), 1, "revoked is invalid");
+    let mut no_crl = base("pki/signer-ec.pem");
+    no_crl.extend(["--trust-anchor".into(), v("pki/root.pem")]);
+    assert_eq!(run(no_crl), 3, "no revocation information: cannot decide");
+    let untrusted = base("pki/signer-ec.pem");
+    assert_eq!(run(untrusted), 1, "no anchor: no valid path");
+    assert_eq!(run(vec!["cert".into(), "verify".into(), "/nonexistent.pem".into()]), 4);
+    let mut bad_oid = base("pki/signer-ec.pem");
+    bad_oid.extend(["--initial-policy".into(), "not-an-oid".into()]);
+    assert_eq!(run(bad_oid), 2);
+}

@@ -320,10 +320,23 @@ fn main() {
     // Same name and key identifier as the real intermediate, another key, self-issued: path
     // building must try it, fail, and go on to the real one.
     let impostor = impostor_of(&inter);
+    // A cross-certificate: the real intermediate's name and key, certified by another root that
+    // is not trusted. A signature that offers it first must still validate through the real one.
+    let other_root = issue(1, "confia Test Other Root CA", Key::ec("other-root"), None, Role::Ca(None), ROOT_NOT_AFTER);
+    let cross = issue(
+        3,
+        "confia Test Intermediate CA",
+        Key::ec("intermediate"),
+        Some(&other_root),
+        Role::Ca(Some(0)),
+        NOT_AFTER,
+    );
 
     write(&out, "pki/root.pem", &pem("CERTIFICATE", &root.cert));
     write(&out, "pki/impostor-intermediate.pem", &pem("CERTIFICATE", &impostor));
     write(&out, "pki/intermediate.pem", &pem("CERTIFICATE", &inter.cert));
+    write(&out, "pki/other-root.pem", &pem("CERTIFICATE", &other_root.cert));
+    write(&out, "pki/intermediate-cross.pem", &pem("CERTIFICATE", &cross.cert));
     for (n, i) in [("signer-rsa", &rsa_signer), ("signer-ec", &ec_signer), ("signer-revoked", &revoked)] {
         write(&out, &format!("pki/{n}.pem"), &pem("CERTIFICATE", &i.cert));
         write(&out, &format!("pki/{n}.key"), &pem("PRIVATE KEY", i.key.pkcs8()));
@@ -349,6 +362,9 @@ fn main() {
     write(&out, "samples/detached-ec.p7s", &sign(&ec_signer, true));
     write(&out, "samples/revoked-signer.p7m", &sign(&revoked, false));
     write(&out, "samples/ber-attached-rsa.p7m", &to_ber(&attached));
+    let cross_first = SignOptions { chain: vec![cert(&cross), cert(&other_root), cert(&inter)], ..opts(false) };
+    let cross_signed = cades::sign(&mut &CONTENT[..], &signer(&rsa_signer), &cross_first).expect("sign");
+    write(&out, "samples/cross-certified.p7m", &cross_signed);
     let counter = cades::counter_sign(&attached, &signer(&ec_signer), &opts(false)).expect("counter-sign");
     write(&out, "samples/counter-signed.p7m", &counter);
     println!("test vectors written to {}", out.display());
