@@ -88,6 +88,10 @@ pub struct Tag {
 impl Tag {
     /// `INTEGER`
     pub const INTEGER: Tag = Tag::universal(2, false);
+    /// BOOLEAN
+    pub const BOOLEAN: Tag = Tag::universal(1, false);
+    /// ENUMERATED
+    pub const ENUMERATED: Tag = Tag::universal(10, false);
     /// `BIT STRING`
     pub const BIT_STRING: Tag = Tag::universal(3, false);
     /// `OCTET STRING` (primitive form)
@@ -236,13 +240,20 @@ fn read_at(input: &[u8], base: usize, depth: usize) -> Result<(Element<'_>, &[u8
 }
 
 impl<'a> Element<'a> {
-    /// Reads the children of a constructed element.
+    /// Reads the children of a constructed element, at most [`MAX_CHILDREN`] of them.
     pub fn children(&self) -> Reader<'a> {
+        self.children_bounded(MAX_CHILDREN)
+    }
+
+    /// Reads the children of a constructed element with another bound than [`MAX_CHILDREN`],
+    /// for lists whose size is legitimately larger (the entries of a national CRL).
+    pub fn children_bounded(&self, max: usize) -> Reader<'a> {
         Reader {
             rest: if self.tag.constructed { self.contents } else { &[] },
             offset: self.offset + (self.raw.len() - self.contents.len() - if self.indefinite { 2 } else { 0 }),
             depth: self.depth + 1,
             count: 0,
+            max,
         }
     }
 
@@ -343,6 +354,7 @@ pub struct Reader<'a> {
     offset: usize,
     depth: usize,
     count: usize,
+    max: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -353,7 +365,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         self.count += 1;
-        if self.count > MAX_CHILDREN {
+        if self.count > self.max {
             return Err(Asn1Error::TooManyElements);
         }
         let (el, rest) = read_at(self.rest, self.offset, self.depth)?;

@@ -1,19 +1,16 @@
 //! Certificate revocation lists (RFC 5280 5), parsed once into an indexed view.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
 use thiserror::Error;
 use time::OffsetDateTime;
-use x509_parser::extensions::ParsedExtension;
+use x509_parser::extensions::{ParsedExtension, X509Extension};
 use x509_parser::prelude::FromDer;
 
 use crate::asn1::{self, Oid, Tag, oid};
 use crate::crypto::{CryptoError, DigestAlgorithm, SignatureAlgorithm};
-use crate::x509::{
-    Certificate, GeneralName, Name, ReasonSet, point_names, relative_name, relative_rdn_der, to_datetime,
-};
+use crate::x509::{Certificate, GeneralName, Name, ReasonSet, point_names, relative_name, relative_rdn_der};
 
 /// Largest CRL accepted (national CAs publish CRLs of tens of megabytes).
 pub const MAX_CRL_SIZE: usize = 256 * 1024 * 1024;
@@ -125,11 +122,11 @@ pub struct Crl {
     issuer: Name,
     this_update: OffsetDateTime,
     next_update: Option<OffsetDateTime>,
-    /// Entries of certificates issued by the CRL issuer, by serial (INTEGER contents).
-    entries: HashMap<Vec<u8>, RevokedEntry>,
-    /// Entries of an indirect CRL attributed to another issuer by a certificateIssuer entry
-    /// extension (RFC 5280 5.3.3), by index in `entry_issuers` and serial.
-    indirect_entries: HashMap<(usize, Vec<u8>), RevokedEntry>,
+    /// The revoked certificates, sorted by (issuer, serial) for binary search. One flat table
+    /// whose serials point into `der`: a CRL of a million entries costs no per-entry allocation.
+    entries: Vec<Entry>,
+    /// Issuers named by certificateIssuer entry extensions of an indirect CRL (RFC 5280 5.3.3);
+    /// `Entry::issuer` 0 is the CRL issuer, `i + 1` is `entry_issuers[i]`.
     entry_issuers: Vec<Name>,
     scope: Option<CrlScope>,
     delta: bool,
@@ -151,93 +148,94 @@ impl Crl {
         let sig = r.required("signatureValue").and_then(|s| s.bit_string_bytes()).map_err(|e| bad(e.to_string()))?;
         r.finish("CertificateList").map_err(|e| bad(e.to_string()))?;
 
-        let (_, x) =
-            x509_parser::revocation_list::CertificateRevocationList::from_der(der).map_err(|e| bad(e.to_string()))?;
-        let t = &x.tbs_cert_list;
-        let mut entries = HashMap::with_capacity(t.revoked_certificates.len());
-        let mut indirect_entries = HashMap::new();
-        let mut entry_issuers: Vec<Name> = Vec::new();
-        // RFC 5280 5.3.3: an entry without certificateIssuer belongs to the previous entry's
-        // issuer, the first ones to the CRL issuer.
-        let mut current: Option<usize> = None;
-        for rc in &t.revoked_certificates {
-            let reason = rc.reason_code().and_then(|(_, c)| Reason::from_code(c.0));
-            for ext in rc.extensions() {
-                if ext.oid.as_bytes() == oid::CERTIFICATE_ISSUER.as_bytes() {
-                    let name =
-                        certificate_issuer(ext.value).ok_or_else(|| bad("certificateIssuer entry extension".into()))?;
-                    current = Some(match entry_issuers.iter().position(|n| n.matches(&name)) {
-                        Some(i) => i,
-                        None => {
-                            entry_issuers.push(name);
-                            entry_issuers.len() - 1
-                        }
-                    });
-                } else if ext.critical
-                    && ext.oid.as_bytes() != oid::CRL_REASON.as_bytes()
-                    && ext.oid.as_bytes() != oid::INVALIDITY_DATE.as_bytes()
-                {
-                    return Err(bad(format!("unsupported critical CRL entry extension {}", ext.oid)));
-                }
-            }
-            // Keyed by the INTEGER contents as encoded, sign included (RFC 5280 4.1.2.2 allows
-            // negative serials in the wild; -1 and 255 must not collide).
-            let serial = rc.raw_serial().to_vec();
-            let entry = RevokedEntry { revocation_date: to_datetime(rc.revocation_date), reason };
-            match current {
-                None => {
-                    entries.insert(serial, entry);
-                }
-                Some(i) => {
-                    indirect_entries.insert((i, serial), entry);
-                }
+        let tbs_range = tbs.offset..tbs.offset + tbs.raw.len();
+        let mut t = tbs.children();
+        // version INTEGER OPTIONAL (v2 = 1)
+        if t.peek_tag() == Some(Tag::INTEGER) {
+            let v = t.required("version").and_then(|v| v.small_integer()).map_err(|e| bad(e.to_string()))?;
+            if v != 1 {
+                return Err(bad(format!("unsupported CRL version {}", v + 1)));
             }
         }
+        t.required("signature").map_err(|e| bad(e.to_string()))?;
+        let issuer_el = t.required("issuer").map_err(|e| bad(e.to_string()))?;
+        let issuer = Name::from_der(issuer_el.raw).ok_or_else(|| bad("unreadable issuer name".into()))?;
+        let time = |el: &asn1::Element<'_>| crate::cms::parse_time(el).map_err(|e| bad(format!("CRL time: {e}")));
+        let this_update = time(&t.required("thisUpdate").map_err(|e| bad(e.to_string()))?)?;
+        let next_update = match t.peek_tag() {
+            Some(tag) if tag == Tag::UTC_TIME || tag == Tag::GENERALIZED_TIME => {
+                Some(time(&t.required("nextUpdate").map_err(|e| bad(e.to_string()))?)?)
+            }
+            _ => None,
+        };
+        let mut entries = Vec::new();
+        let mut entry_issuers: Vec<Name> = Vec::new();
+        if t.peek_tag() == Some(Tag::SEQUENCE) {
+            let list = t.required("revokedCertificates").map_err(|e| bad(e.to_string()))?;
+            read_entries(&list, &mut entries, &mut entry_issuers)?;
+        }
+        let extensions = t.optional(Tag::context(0, true)).map_err(|e| bad(e.to_string()))?;
+        t.finish("TBSCertList").map_err(|e| bad(e.to_string()))?;
+        entries.sort_unstable_by(|a: &Entry, b: &Entry| {
+            (a.issuer, &der[a.serial_range()]).cmp(&(b.issuer, &der[b.serial_range()]))
+        });
         let mut crl = Crl {
             der: der.to_vec(),
             sha256: DigestAlgorithm::Sha256.digest(der).try_into().unwrap_or([0; 32]),
-            tbs: tbs.offset..tbs.offset + tbs.raw.len(),
+            tbs: tbs_range,
             signature_algorithm: SignatureAlgorithm::from_algorithm_identifier(&alg, None),
             signature: sig.to_vec(),
-            issuer: Name::from_parsed(&t.issuer),
-            this_update: to_datetime(t.this_update),
-            next_update: t.next_update.map(to_datetime),
+            issuer,
+            this_update,
+            next_update,
             entries,
-            indirect_entries,
             entry_issuers,
             scope: None,
             delta: false,
             unprocessed_critical: Vec::new(),
         };
-        for ext in t.extensions() {
-            let ext_oid = Oid::from_der_contents(ext.oid.as_bytes()).map_err(|e| bad(e.to_string()))?;
-            match ext.parsed_extension() {
-                ParsedExtension::IssuingDistributionPoint(idp) => {
-                    let issuer = Name::from_parsed(&t.issuer);
-                    let relative = asn1::read_single(ext.value, "IssuingDistributionPoint")
-                        .ok()
-                        .and_then(|e| relative_rdn_der(&e))
-                        .and_then(|der| relative_name(&der, &issuer));
-                    let distribution_point = match relative {
-                        Some(n) => Some(vec![GeneralName::Directory(n)]),
-                        None => idp.distribution_point.as_ref().map(|n| point_names(n, &issuer)),
-                    };
-                    crl.scope = Some(CrlScope {
-                        distribution_point,
-                        only_user_certs: idp.only_contains_user_certs,
-                        only_ca_certs: idp.only_contains_ca_certs,
-                        only_some_reasons: idp.only_some_reasons.as_ref().map(ReasonSet::from_parsed),
-                        indirect: idp.indirect_crl,
-                        only_attribute_certs: idp.only_contains_attribute_certs,
-                    });
-                }
-                _ if ext_oid == oid::DELTA_CRL_INDICATOR => crl.delta = true,
-                _ if ext_oid == oid::CRL_NUMBER || ext_oid == oid::AUTHORITY_KEY_IDENTIFIER => {}
-                _ if ext.critical => crl.unprocessed_critical.push(ext_oid),
-                _ => {}
+        if let Some(exts) = extensions {
+            let list = exts.children().required("Extensions").map_err(|e| bad(e.to_string()))?;
+            let mut r = list.children();
+            while let Some(el) = r.next().map_err(|e| bad(e.to_string()))? {
+                let (_, ext) = X509Extension::from_der(el.raw).map_err(|e| bad(format!("CRL extension: {e}")))?;
+                crl.add_extension(&ext)?;
             }
         }
         Ok(crl)
+    }
+
+    /// Records one crlExtension (RFC 5280 5.2).
+    fn add_extension(&mut self, ext: &X509Extension<'_>) -> Result<(), CrlError> {
+        let ext_oid = Oid::from_der_contents(ext.oid.as_bytes()).map_err(|e| CrlError::Malformed(e.to_string()))?;
+        match ext.parsed_extension() {
+            ParsedExtension::IssuingDistributionPoint(idp) => {
+                let relative = asn1::read_single(ext.value, "IssuingDistributionPoint")
+                    .ok()
+                    .and_then(|e| relative_rdn_der(&e))
+                    .and_then(|der| relative_name(&der, &self.issuer));
+                let distribution_point = match relative {
+                    Some(n) => Some(vec![GeneralName::Directory(n)]),
+                    None => idp.distribution_point.as_ref().map(|n| point_names(n, &self.issuer)),
+                };
+                self.scope = Some(CrlScope {
+                    distribution_point,
+                    only_user_certs: idp.only_contains_user_certs,
+                    only_ca_certs: idp.only_contains_ca_certs,
+                    only_some_reasons: idp.only_some_reasons.as_ref().map(ReasonSet::from_parsed),
+                    indirect: idp.indirect_crl,
+                    only_attribute_certs: idp.only_contains_attribute_certs,
+                });
+            }
+            ParsedExtension::ParseError { error } => {
+                return Err(CrlError::Malformed(format!("CRL extension {ext_oid}: {error}")));
+            }
+            _ if ext_oid == oid::DELTA_CRL_INDICATOR => self.delta = true,
+            _ if ext_oid == oid::CRL_NUMBER || ext_oid == oid::AUTHORITY_KEY_IDENTIFIER => {}
+            _ if ext.critical => self.unprocessed_critical.push(ext_oid),
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Parses PEM (`X509 CRL`) or DER.
@@ -274,7 +272,7 @@ impl Crl {
     }
     /// Number of revoked entries.
     pub fn len(&self) -> usize {
-        self.entries.len() + self.indirect_entries.len()
+        self.entries.len()
     }
     /// Whether no certificate is listed.
     pub fn is_empty(&self) -> bool {
@@ -283,13 +281,19 @@ impl Crl {
     /// The entry for a certificate of `issuer` with `serial` (INTEGER contents octets as
     /// encoded, see [`Certificate::serial_contents`]), if listed. Entries of other issuers in
     /// an indirect CRL are told apart by their certificateIssuer.
-    pub fn entry(&self, issuer: &Name, serial: &[u8]) -> Option<&RevokedEntry> {
-        if let Some(i) = self.entry_issuers.iter().position(|n| n.matches(issuer)) {
-            if let Some(e) = self.indirect_entries.get(&(i, serial.to_vec())) {
-                return Some(e);
-            }
+    pub fn entry(&self, issuer: &Name, serial: &[u8]) -> Option<RevokedEntry> {
+        let mut keys: Vec<u32> = Vec::new();
+        if self.issuer.matches(issuer) {
+            keys.push(0);
         }
-        if self.issuer.matches(issuer) { self.entries.get(serial) } else { None }
+        keys.extend(
+            self.entry_issuers.iter().enumerate().filter(|(_, n)| n.matches(issuer)).map(|(i, _)| i as u32 + 1),
+        );
+        keys.into_iter().find_map(|k| {
+            self.entries.binary_search_by(|e| (e.issuer, &self.der[e.serial_range()]).cmp(&(k, serial))).ok().map(|i| {
+                RevokedEntry { revocation_date: self.entries[i].revocation_date, reason: self.entries[i].reason }
+            })
+        })
     }
     /// Whether this is a delta CRL (deltaCRLIndicator).
     pub fn is_delta(&self) -> bool {
@@ -325,6 +329,88 @@ impl Crl {
         let key = issuer.public_key().as_ref().map_err(Clone::clone)?;
         key.verify(&alg, &self.der[self.tbs.clone()], &self.signature)
     }
+}
+
+/// Largest number of entries read from one CRL (bounded in practice by [`MAX_CRL_SIZE`]).
+pub const MAX_CRL_ENTRIES: usize = 8_000_000;
+
+/// One revoked certificate in the flat table.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// 0: the CRL issuer; `i + 1`: `entry_issuers[i]`.
+    issuer: u32,
+    /// The serial's INTEGER contents, as a span of the CRL's encoding.
+    serial_start: u32,
+    serial_len: u16,
+    revocation_date: OffsetDateTime,
+    reason: Option<Reason>,
+}
+
+impl Entry {
+    fn serial_range(&self) -> Range<usize> {
+        self.serial_start as usize..self.serial_start as usize + self.serial_len as usize
+    }
+}
+
+/// Reads revokedCertificates (RFC 5280 5.1.2.6) into the flat table.
+fn read_entries(list: &asn1::Element<'_>, entries: &mut Vec<Entry>, issuers: &mut Vec<Name>) -> Result<(), CrlError> {
+    let bad = |m: String| CrlError::Malformed(m);
+    // RFC 5280 5.3.3: an entry without certificateIssuer belongs to the previous entry's
+    // issuer, the first ones to the CRL issuer.
+    let mut current: u32 = 0;
+    let mut r = list.children_bounded(MAX_CRL_ENTRIES);
+    while let Some(el) = r.next().map_err(|e| bad(e.to_string()))? {
+        let mut f = el.children();
+        let serial = f.required("userCertificate").and_then(|s| s.expect(Tag::INTEGER, "userCertificate"));
+        let serial = serial.map_err(|e| bad(e.to_string()))?;
+        if serial.contents.is_empty() || serial.contents.len() > usize::from(u16::MAX) {
+            return Err(bad("malformed serial number in a CRL entry".into()));
+        }
+        let date = f.required("revocationDate").map_err(|e| bad(e.to_string()))?;
+        let revocation_date = crate::cms::parse_time(&date).map_err(|e| bad(format!("revocationDate: {e}")))?;
+        let mut reason = None;
+        if let Some(exts) = f.next().map_err(|e| bad(e.to_string()))? {
+            let mut er = exts.children();
+            while let Some(ext) = er.next().map_err(|e| bad(e.to_string()))? {
+                let mut x = ext.children();
+                let ext_oid = x.required("extnID").and_then(|o| o.oid()).map_err(|e| bad(e.to_string()))?;
+                let critical = match x.optional(Tag::BOOLEAN).map_err(|e| bad(e.to_string()))? {
+                    Some(b) => b.contents.first().is_some_and(|v| *v != 0),
+                    None => false,
+                };
+                let value = x.required("extnValue").map_err(|e| bad(e.to_string()))?;
+                if ext_oid == oid::CRL_REASON {
+                    // ENUMERATED (tag 10), one octet
+                    let code = asn1::read_single(value.contents, "reasonCode")
+                        .ok()
+                        .filter(|v| v.tag == Tag::ENUMERATED && v.contents.len() == 1)
+                        .and_then(|v| Reason::from_code(v.contents[0]));
+                    reason = Some(code.ok_or_else(|| bad("malformed reasonCode".into()))?);
+                } else if ext_oid == oid::CERTIFICATE_ISSUER {
+                    let name = certificate_issuer(value.contents)
+                        .ok_or_else(|| bad("malformed certificateIssuer entry extension".into()))?;
+                    current = match issuers.iter().position(|n| n.matches(&name)) {
+                        Some(i) => i as u32 + 1,
+                        None => {
+                            issuers.push(name);
+                            issuers.len() as u32
+                        }
+                    };
+                } else if critical && ext_oid != oid::INVALIDITY_DATE {
+                    return Err(bad(format!("unsupported critical CRL entry extension {ext_oid}")));
+                }
+            }
+        }
+        entries.push(Entry {
+            issuer: current,
+            serial_start: u32::try_from(serial.offset + serial.raw.len() - serial.contents.len())
+                .map_err(|_| bad("CRL too large".into()))?,
+            serial_len: serial.contents.len() as u16,
+            revocation_date,
+            reason,
+        });
+    }
+    Ok(())
 }
 
 /// The first directoryName of a certificateIssuer entry extension (GeneralNames).
