@@ -70,3 +70,43 @@ fn mutated_signatures_never_panic() {
     }
     assert!(intact_passes > 0, "some mutations must still parse");
 }
+
+#[test]
+fn mutated_crls_and_certificate_paths_never_panic() {
+    use confia::revocation::Crl;
+    use confia::x509::{Certificate, PathOptions, build_path};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki");
+    let crl_der = |f: &str| Crl::from_pem_or_der(&std::fs::read(dir.join(f)).unwrap()).unwrap()[0].der().to_vec();
+    let cert_der =
+        |f: &str| Certificate::from_pem_or_der(&std::fs::read(dir.join(f)).unwrap()).unwrap()[0].der().to_vec();
+    let crls = [crl_der("intermediate.crl"), crl_der("root.crl")];
+    let (root, inter, leaf) = (cert_der("root.pem"), cert_der("intermediate.pem"), cert_der("signer-ec.pem"));
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    let mut parsed = 0;
+    for i in 0..2000 {
+        let d = mutate(&mut rng, &crls[i % 2]);
+        if let Ok(c) = Crl::from_der(&d) {
+            let _ = c.entry(c.issuer(), &[0x10, 0x03]);
+            parsed += 1;
+        }
+        // A mutated CA as anchor or intermediate, and a mutated leaf.
+        let (a, m, l) = match i % 3 {
+            0 => (mutate(&mut rng, &root), inter.clone(), leaf.clone()),
+            1 => (root.clone(), mutate(&mut rng, &inter), leaf.clone()),
+            _ => (root.clone(), inter.clone(), mutate(&mut rng, &leaf)),
+        };
+        if let (Ok(a), Ok(m), Ok(l)) = (Certificate::from_der(&a), Certificate::from_der(&m), Certificate::from_der(&l))
+        {
+            let anchors = [Arc::new(a)];
+            let intermediates = [Arc::new(m)];
+            let opts = PathOptions {
+                anchors: &anchors,
+                intermediates: &intermediates,
+                time: time::macros::datetime!(2030-01-01 0:00 UTC),
+                policy: Default::default(),
+            };
+            let _ = build_path(&Arc::new(l), &opts);
+        }
+    }
+    assert!(parsed > 0, "some mutated CRLs must still parse");
+}
