@@ -44,26 +44,27 @@ pub struct DigestRule {
     pub until: Option<Date>,
 }
 
-/// A minimum key size that applies from a date on.
+/// Keys of at least `min_bits` are acceptable until a date (ETSI TS 119 312's form: each
+/// size is recommended up to a year).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SizeFrom {
-    /// The first day the minimum applies (`YYYY-MM-DD`).
-    #[serde(with = "date")]
-    pub from: Date,
+pub struct SizeRule {
     /// The minimum size in bits.
     pub min_bits: usize,
+    /// The last day keys of this size are acceptable (`YYYY-MM-DD`); absent: no end date.
+    #[serde(default, with = "optional_date", skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
 }
 
-/// Minimum key sizes per key algorithm.
+/// Acceptable key sizes per key algorithm, and how far the policy's data reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeySizes {
-    /// RSA modulus minimums, by date (the latest that has started applies).
-    pub rsa: Vec<SizeFrom>,
-    /// ECDSA: minimum curve size in bits.
-    pub ecdsa_min_bits: usize,
-    /// Whether Ed25519 keys are accepted.
+    /// RSA modulus sizes with their end dates.
+    pub rsa: Vec<SizeRule>,
+    /// ECDSA curve sizes with their end dates.
+    pub ecdsa: Vec<SizeRule>,
+    /// Whether Ed25519 keys are accepted (ETSI TS 119 312 does not list EdDSA).
     pub ed25519: bool,
 }
 
@@ -92,12 +93,29 @@ pub struct Constraints {
     pub signer_revocation: ConstraintLevel,
 }
 
+/// How far the algorithm data reaches: an end date later than `data_as_of` is a forecast
+/// that a newer edition of the source may extend, so passing it is reported at
+/// `after_data_date` rather than failing (as DSS does with its policy's update date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlgorithmData {
+    /// Where the dates come from (shown in reports).
+    pub source: String,
+    /// The day the data was last brought up to date (`YYYY-MM-DD`).
+    #[serde(with = "date")]
+    pub data_as_of: Date,
+    /// The level for end dates after `data_as_of` that have passed.
+    pub after_data_date: ConstraintLevel,
+}
+
 /// A validation policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// The policy's name, shown in reports.
     pub name: String,
+    /// Provenance of the algorithm dates.
+    pub algorithms: AlgorithmData,
     /// Accepted digest algorithms (TOML `[[digest]]` tables).
     #[serde(rename = "digest")]
     pub digests: Vec<DigestRule>,
@@ -126,8 +144,13 @@ impl Default for Policy {
         // acceptable) would fail closed should that ever break.
         Policy::from_toml(DEFAULT_POLICY_TOML).unwrap_or_else(|_| Policy {
             name: "unusable built-in policy".into(),
+            algorithms: AlgorithmData {
+                source: String::new(),
+                data_as_of: Date::MIN,
+                after_data_date: ConstraintLevel::Fail,
+            },
             digests: Vec::new(),
-            keys: KeySizes { rsa: Vec::new(), ecdsa_min_bits: usize::MAX, ed25519: false },
+            keys: KeySizes { rsa: Vec::new(), ecdsa: Vec::new(), ed25519: false },
             revocation: RevocationRules { required: true, max_crl_age_days: None },
             constraints: Constraints {
                 signer_key_usage: ConstraintLevel::Fail,
@@ -165,9 +188,6 @@ impl Policy {
                 return Err(PolicyError::Invalid(format!("digest {} is listed twice", d.algorithm)));
             }
         }
-        if self.keys.rsa.windows(2).any(|w| w[0].from >= w[1].from) {
-            return Err(PolicyError::Invalid("keys.rsa entries must be in ascending order of `from`".into()));
-        }
         Ok(())
     }
 
@@ -177,40 +197,60 @@ impl Policy {
         hex::encode(DigestAlgorithm::Sha256.digest(&json))
     }
 
-    /// Whether `alg` with a key of `key` is acceptable at `at`; `Err` explains why not.
+    /// Whether `alg` with a key of `key` is acceptable at `at`; `Err` says why not and at
+    /// which level the finding counts (see [`AlgorithmData`]).
     pub fn check_signature_algorithm(
         &self,
         alg: &SignatureAlgorithm,
         key: KeyKind,
         at: OffsetDateTime,
-    ) -> Result<(), String> {
+    ) -> Result<(), AlgorithmViolation> {
         let day = at.date();
+        let fail = |text: String| AlgorithmViolation { text, level: ConstraintLevel::Fail };
+        let expired = |what: String, end: Date| AlgorithmViolation {
+            text: format!("{what} is not acceptable after {end} ({})", self.algorithms.source),
+            level: if end > self.algorithms.data_as_of {
+                self.algorithms.after_data_date
+            } else {
+                ConstraintLevel::Fail
+            },
+        };
         if alg.scheme != crate::crypto::SignatureScheme::Ed25519 {
             match self.digests.iter().find(|d| d.algorithm == alg.digest) {
-                None => return Err(format!("{} is not an accepted digest algorithm", alg.digest)),
+                None => return Err(fail(format!("{} is not an accepted digest algorithm", alg.digest))),
                 Some(DigestRule { until: Some(end), .. }) if day > *end => {
-                    return Err(format!("{} is not acceptable for signatures after {end}", alg.digest));
+                    return Err(expired(alg.digest.to_string(), *end));
                 }
                 _ => {}
             }
         }
-        match key {
-            KeyKind::Rsa(bits) => {
-                let min = self.keys.rsa.iter().rev().find(|r| r.from <= day).map_or(0, |r| r.min_bits);
-                if bits < min {
-                    return Err(format!("RSA key of {bits} bits is below the minimum of {min} bits at {day}"));
-                }
-            }
-            KeyKind::Ed25519 if !self.keys.ed25519 => return Err("Ed25519 keys are not accepted".into()),
-            KeyKind::Ed25519 => {}
-            k => {
-                if k.bits() < self.keys.ecdsa_min_bits {
-                    return Err(format!("{} key below the minimum of {} bits", k.name(), self.keys.ecdsa_min_bits));
-                }
-            }
+        let (rules, name) = match key {
+            KeyKind::Rsa(_) => (&self.keys.rsa, "RSA"),
+            KeyKind::Ed25519 if self.keys.ed25519 => return Ok(()),
+            KeyKind::Ed25519 => return Err(fail("Ed25519 keys are not accepted".into())),
+            _ => (&self.keys.ecdsa, "ECDSA"),
+        };
+        let bits = key.bits();
+        let fitting: Vec<&SizeRule> = rules.iter().filter(|r| r.min_bits <= bits).collect();
+        if fitting.is_empty() {
+            return Err(fail(format!("{name} key of {bits} bits is below every accepted size")));
         }
-        Ok(())
+        if fitting.iter().any(|r| r.until.is_none_or(|u| day <= u)) {
+            return Ok(());
+        }
+        // The rule that lasts longest decides how the expiry is reported.
+        let end = fitting.iter().filter_map(|r| r.until).max().unwrap_or(Date::MIN);
+        Err(expired(format!("{name} key of {bits} bits"), end))
     }
+}
+
+/// An algorithm or key size outside the policy, with the level it counts at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlgorithmViolation {
+    /// What is not acceptable, and why.
+    pub text: String,
+    /// [`ConstraintLevel::Fail`], or the policy's level for dates beyond its data.
+    pub level: ConstraintLevel,
 }
 
 /// Midnight UTC of a date, for comparisons with validation times.
@@ -260,6 +300,7 @@ mod tests {
     fn the_default_file_is_the_default_policy() {
         let p = Policy::from_toml(DEFAULT_POLICY_TOML).expect("default policy parses");
         assert!(p.digests.iter().any(|d| d.algorithm == DigestAlgorithm::Sha1 && d.until.is_some()));
+        assert!(p.keys.rsa.iter().any(|r| r.min_bits == 1900));
         assert_eq!(p.constraints.signer_key_usage, ConstraintLevel::Fail);
         assert!(p.revocation.required);
     }
@@ -267,12 +308,36 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         let bad = DEFAULT_POLICY_TOML.replacen("algorithm = \"SHA-256\"", "algorithm = \"SHA-257\"", 1);
+        assert_ne!(bad, DEFAULT_POLICY_TOML);
         let line = bad.lines().position(|l| l.contains("SHA-257")).unwrap() + 1;
         let e = Policy::from_toml(&bad).unwrap_err().to_string();
         assert!(e.starts_with(&format!("line {line}:")), "{e}");
         let e = Policy::from_toml("name = \"x\"\nfoo = 1\n").unwrap_err().to_string();
         assert!(e.contains("line"), "{e}");
         assert!(Policy::from_toml("name = ").is_err());
+    }
+
+    #[test]
+    fn algorithm_dates_follow_ts_119_312_and_the_data_date() {
+        use crate::crypto::{SignatureAlgorithm, SignatureScheme};
+        let p = Policy::default();
+        let at = |y: i32| start_of(Date::from_calendar_date(y, time::Month::June, 1).unwrap());
+        let rsa_sha256 = SignatureAlgorithm { scheme: SignatureScheme::RsaPkcs1v15, digest: DigestAlgorithm::Sha256 };
+        assert!(p.check_signature_algorithm(&rsa_sha256, KeyKind::Rsa(2048), at(2024)).is_ok());
+        // RSA 2048 passes its TS 119 312 V1.4.2 date in 2026: beyond the data, a warning.
+        let late = p.check_signature_algorithm(&rsa_sha256, KeyKind::Rsa(2048), at(2027)).unwrap_err();
+        assert_eq!(late.level, ConstraintLevel::Warn, "{}", late.text);
+        assert!(p.check_signature_algorithm(&rsa_sha256, KeyKind::Rsa(3072), at(2027)).is_ok());
+        // A 1024-bit key after 2009 is a failure: that date is within the data.
+        let old = p.check_signature_algorithm(&rsa_sha256, KeyKind::Rsa(1024), at(2012)).unwrap_err();
+        assert_eq!(old.level, ConstraintLevel::Fail);
+        let sha1 = SignatureAlgorithm { scheme: SignatureScheme::RsaPkcs1v15, digest: DigestAlgorithm::Sha1 };
+        assert_eq!(
+            p.check_signature_algorithm(&sha1, KeyKind::Rsa(2048), at(2015)).unwrap_err().level,
+            ConstraintLevel::Fail
+        );
+        assert!(p.check_signature_algorithm(&sha1, KeyKind::Rsa(2048), at(2005)).is_ok());
+        assert!(p.check_signature_algorithm(&rsa_sha256, KeyKind::Rsa(512), at(2005)).is_err());
     }
 
     #[test]

@@ -99,10 +99,10 @@ pub fn run(a: Args) -> Result<u8, Failure> {
 
 /// The output must not be the input, and an existing output needs `--force`.
 fn check_output(input: &Path, output: &Path, force: bool) -> Result<(), Failure> {
-    if let (Ok(i), Ok(o)) = (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
-        if i == o {
-            return Err(Failure::usage("the output file is the input file; refusing to overwrite it"));
-        }
+    if let (Ok(i), Ok(o)) = (std::fs::canonicalize(input), std::fs::canonicalize(output))
+        && i == o
+    {
+        return Err(Failure::usage("the output file is the input file; refusing to overwrite it"));
     }
     if output.exists() && !force {
         return Err(Failure::usage(format!("{} exists; use --force to replace it", output.display())));

@@ -104,10 +104,10 @@ impl DigestAlgorithm {
     pub fn from_algorithm_identifier(el: &Element<'_>) -> Result<Self, CryptoError> {
         let (o, params) =
             asn1::algorithm_identifier(el).map_err(|e| CryptoError::UnsupportedAlgorithm(e.to_string()))?;
-        if let Some(p) = params {
-            if p.tag != Tag::NULL || !p.contents.is_empty() {
-                return Err(CryptoError::UnsupportedAlgorithm(format!("digest {o} with parameters")));
-            }
+        if let Some(p) = params
+            && (p.tag != Tag::NULL || !p.contents.is_empty())
+        {
+            return Err(CryptoError::UnsupportedAlgorithm(format!("digest {o} with parameters")));
         }
         Self::from_oid(&o).ok_or_else(|| CryptoError::UnsupportedAlgorithm(digest_name_or_oid(&o)))
     }
@@ -280,10 +280,10 @@ fn pss_parameters(params: Option<&Element<'_>>) -> Result<SignatureAlgorithm, Cr
         let v = s.children().required("saltLength").map_err(a)?.small_integer().map_err(a)?;
         salt_len = usize::try_from(v).map_err(|_| bad("negative salt length"))?;
     }
-    if let Some(t) = r.optional(Tag::context(3, true)).map_err(a)? {
-        if t.children().required("trailerField").map_err(a)?.small_integer().map_err(a)? != 1 {
-            return Err(bad("trailer field other than 1"));
-        }
+    if let Some(t) = r.optional(Tag::context(3, true)).map_err(a)?
+        && t.children().required("trailerField").map_err(a)?.small_integer().map_err(a)? != 1
+    {
+        return Err(bad("trailer field other than 1"));
     }
     r.finish("RSASSA-PSS-params").map_err(a)?;
     if mgf_digest != digest {

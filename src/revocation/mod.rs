@@ -179,17 +179,18 @@ pub fn check_crls(cert: &Certificate, issuer: &Certificate, ctx: &CrlContext<'_>
             result.this_update = Some(crl.this_update());
             result.next_update = crl.next_update();
             // RFC 5280 6.3.3 (i), (j)
-            if let Some(e) = crl.entry(cert.issuer(), cert.serial_contents()) {
-                if e.revocation_date <= ctx.time && e.reason != Some(Reason::RemoveFromCrl) {
-                    result.revocation_date = Some(e.revocation_date);
-                    result.reason = e.reason.map(|r| r.to_string());
-                    result.status = if e.reason == Some(Reason::CertificateHold) {
-                        RevocationStatus::OnHold
-                    } else {
-                        RevocationStatus::Revoked
-                    };
-                    return result;
-                }
+            if let Some(e) = crl.entry(cert.issuer(), cert.serial_contents())
+                && e.revocation_date <= ctx.time
+                && e.reason != Some(Reason::RemoveFromCrl)
+            {
+                result.revocation_date = Some(e.revocation_date);
+                result.reason = e.reason.map(|r| r.to_string());
+                result.status = if e.reason == Some(Reason::CertificateHold) {
+                    RevocationStatus::OnHold
+                } else {
+                    RevocationStatus::Revoked
+                };
+                return result;
             }
             covered = covered.union(reasons);
         }

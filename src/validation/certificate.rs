@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::IndeterminateSub as Ind;
 use super::Validator;
 use super::Verdict;
-use super::process::{msg, path_revocation, path_sub};
+use super::process::{msg, path_crypto, path_revocation, path_sub};
 use crate::report::{CertificateRef, CertificateReport, Level, PolicyRef};
 use crate::x509::{self, Certificate, PathOptions};
 
@@ -63,6 +63,7 @@ impl Validator {
             report.messages.push(msg(Level::Error, "END_ENTITY", e.to_string()));
             xcv = Some(path_sub(&e));
         }
+        let crypto = path_crypto(config, &path, &mut report.messages);
         let mut rev: Option<Ind> = None;
         report.revocation = path_revocation(
             config,
@@ -73,7 +74,7 @@ impl Validator {
             &mut report.messages,
             &mut rev,
         );
-        report.verdict = match xcv.or(rev) {
+        report.verdict = match xcv.or(rev).or(crypto) {
             Some(i) => Verdict::Indeterminate(i),
             None => Verdict::Passed,
         };

@@ -257,11 +257,11 @@ impl Validator {
         if let Some(cert) = &signer {
             r.signer = Some(CertificateRef::of(cert));
             self.certificate_checks(cert, doc, &mut r, &mut checks);
-            if let (Ok(alg), Ok(key)) = (&si.signature_algorithm, cert.public_key()) {
-                if let Err(why) = self.config.policy.check_signature_algorithm(alg, key.kind(), self.config.time) {
-                    r.messages.push(msg(Level::Error, "CRYPTO_CONSTRAINTS", format!("signature: {why}")));
-                    checks.sav.get_or_insert(Ind::CryptoConstraintsFailureNoPoe);
-                }
+            if let (Ok(alg), Ok(key)) = (&si.signature_algorithm, cert.public_key())
+                && let Err(v) = self.config.policy.check_signature_algorithm(alg, key.kind(), self.config.time)
+                && apply_level(v.level, &mut r.messages, "CRYPTO_CONSTRAINTS", format!("signature: {}", v.text))
+            {
+                checks.sav.get_or_insert(Ind::CryptoConstraintsFailureNoPoe);
             }
         }
 
@@ -563,29 +563,18 @@ impl Validator {
             r.messages.push(msg(Level::Error, "SIGNER_CERTIFICATE", e.to_string()));
             checks.xcv.get_or_insert(path_sub(&e));
         }
-        if let Err(e) = x509::check_signer_key_usage(cert) {
-            if apply_level(
+        if let Err(e) = x509::check_signer_key_usage(cert)
+            && apply_level(
                 self.config.policy.constraints.signer_key_usage,
                 &mut r.messages,
                 "SIGNER_KEY_USAGE",
                 e.to_string(),
-            ) {
-                checks.xcv.get_or_insert(path_sub(&e));
-            }
+            )
+        {
+            checks.xcv.get_or_insert(path_sub(&e));
         }
-        for (i, c) in path.certs.iter().enumerate().skip(1).take(path.certs.len().saturating_sub(2)) {
-            if let (Ok(alg), Some(issuer)) = (c.signature_algorithm(), path.issuer_of(i)) {
-                if let Ok(k) = issuer.public_key() {
-                    if let Err(why) = self.config.policy.check_signature_algorithm(alg, k.kind(), time) {
-                        r.messages.push(msg(
-                            Level::Error,
-                            "CRYPTO_CONSTRAINTS",
-                            format!("certificate {}: {why}", c.subject()),
-                        ));
-                        checks.xcv.get_or_insert(Ind::CryptoConstraintsFailureNoPoe);
-                    }
-                }
-            }
+        if let Some(i) = path_crypto(&self.config, &path, &mut r.messages) {
+            checks.xcv.get_or_insert(i);
         }
         r.revocation = path_revocation(
             &self.config,
@@ -597,6 +586,24 @@ impl Validator {
             &mut checks.revocation,
         );
     }
+}
+
+/// The policy's algorithm constraints on every certificate signature of `path` (the anchor's own
+/// is not relied on); returns the sub-indication when one fails at level FAIL.
+pub(super) fn path_crypto(config: &ValidationConfig, path: &CertPath, messages: &mut Vec<Message>) -> Option<Ind> {
+    let mut failed = None;
+    for w in path.certs.windows(2) {
+        let (c, issuer) = (&w[0], &w[1]);
+        if let (Ok(alg), Ok(k)) = (c.signature_algorithm(), issuer.public_key())
+            && let Err(v) = config.policy.check_signature_algorithm(alg, k.kind(), config.time)
+        {
+            let text = format!("certificate {}: {}", c.subject(), v.text);
+            if apply_level(v.level, messages, "CRYPTO_CONSTRAINTS", text) {
+                failed = Some(Ind::CryptoConstraintsFailureNoPoe);
+            }
+        }
+    }
+    failed
 }
 
 /// Revocation of every certificate of `path` but the anchor, under the configuration's

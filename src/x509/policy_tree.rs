@@ -131,10 +131,10 @@ impl PolicyTree {
                 } else if any_policy_qualified {
                     // (b)(1): no node for ID-P, but an anyPolicy node at depth i stands in for it.
                     let any_at_i = self.at_depth(i).into_iter().find(|&n| self.nodes[n].policy == oid::ANY_POLICY);
-                    if let Some(any) = any_at_i {
-                        if let Some(parent) = self.nodes[any].parent {
-                            self.add(parent, idp, subjects.clone())?;
-                        }
+                    if let Some(any) = any_at_i
+                        && let Some(parent) = self.nodes[any].parent
+                    {
+                        self.add(parent, idp, subjects.clone())?;
                     }
                 }
             } else {
