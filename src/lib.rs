@@ -31,3 +31,4 @@ pub mod revocation;
 pub mod trust;
 pub mod validation;
 pub mod x509;
+pub mod xml;

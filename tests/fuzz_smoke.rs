@@ -110,3 +110,24 @@ fn mutated_crls_and_certificate_paths_never_panic() {
     }
     assert!(parsed > 0, "some mutated CRLs must still parse");
 }
+
+#[test]
+fn mutated_xml_never_panics() {
+    use confia::xml::c14n::{Method, canonicalize_document};
+    use confia::xml::{Document, ParseOptions};
+    let seed = br#"<?xml version="1.0"?><!DOCTYPE r [<!ATTLIST e a CDATA "d"><!ENTITY x "v&#38;">]><r xmlns="urn:r" xmlns:p="urn:p"><!--c--><e p:b=" 1 &x; ">t&amp;<![CDATA[<c>]]><?pi d?></e><p:f xmlns=""/></r>"#;
+    let mut rng = Rng(0x0005_eed0_fa11);
+    let mut parsed = 0;
+    for _ in 0..3000 {
+        let d = mutate(&mut rng, seed);
+        for allow_dtd in [false, true] {
+            if let Ok(doc) = Document::parse(&d, &ParseOptions { allow_dtd }) {
+                parsed += 1;
+                for m in [Method::Inclusive, Method::Inclusive11, Method::Exclusive] {
+                    let _ = canonicalize_document(&doc, m, true);
+                }
+            }
+        }
+    }
+    assert!(parsed > 0, "some mutated documents must still parse");
+}

@@ -8,6 +8,7 @@ mod common;
 mod load;
 mod sign;
 mod verify;
+mod xml;
 
 use std::process::ExitCode;
 
@@ -42,12 +43,21 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Validate the signatures of a CMS/CAdES file and print a report.
+    #[command(
+        after_help = "EXIT CODES:\n  0  every signature (and counter-signature) TOTAL_PASSED\n  1  at least one TOTAL_FAILED\n  2  usage error (also: --content with a signature that carries its own content)\n  3  at least one INDETERMINATE, none TOTAL_FAILED\n  4  unreadable input or no signature found"
+    )]
     Verify(verify::Args),
     /// Create a CAdES-BASELINE-B signature.
+    #[command(
+        after_help = "EXIT CODES:\n  0  signature written\n  1  signing failed (nothing written)\n  2  usage error (output is the input, exists without --force, is not a regular file; certificate does not match the key)\n  4  unreadable key, certificate or input"
+    )]
     Sign(sign::Args),
     /// Certificate operations.
     #[command(subcommand)]
     Cert(cert::Command),
+    /// XML tools (canonicalization).
+    #[command(subcommand)]
+    Xml(xml::Command),
 }
 
 /// A failure that ends the command with an exit code and one line on stderr.
@@ -75,6 +85,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => verify::run(a),
         Command::Sign(a) => sign::run(a),
         Command::Cert(c) => cert::run(c),
+        Command::Xml(c) => xml::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -65,6 +65,16 @@ pub fn run(a: Args) -> Result<u8, Failure> {
             let pw = pw.lines().next().unwrap_or("");
             let (signer, p12_chain) = confia::crypto::pkcs12::signer_from_pkcs12(&key_data, pw)
                 .map_err(|e| Failure::unreadable(format!("{}: {e}", a.key.display())))?;
+            if let Some(cert_path) = &a.cert {
+                let given = load::certificates(cert_path)?.remove(0);
+                if given.sha256() != confia::crypto::Signer::certificate(&signer).sha256() {
+                    return Err(Failure::usage(format!(
+                        "{} is not the certificate of the key in {}",
+                        cert_path.display(),
+                        a.key.display()
+                    )));
+                }
+            }
             chain.extend(p12_chain);
             signer
         }
@@ -104,8 +114,14 @@ fn check_output(input: &Path, output: &Path, force: bool) -> Result<(), Failure>
     {
         return Err(Failure::usage("the output file is the input file; refusing to overwrite it"));
     }
-    if output.exists() && !force {
-        return Err(Failure::usage(format!("{} exists; use --force to replace it", output.display())));
+    if let Ok(meta) = std::fs::symlink_metadata(output) {
+        // --force replaces a regular file only: never a directory, device, pipe or link.
+        if !meta.file_type().is_file() {
+            return Err(Failure::usage(format!("{} exists and is not a regular file", output.display())));
+        }
+        if !force {
+            return Err(Failure::usage(format!("{} exists; use --force to replace it", output.display())));
+        }
     }
     Ok(())
 }

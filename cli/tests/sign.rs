@@ -177,3 +177,22 @@ fn openssl_cades_signatures_verify() {
         }
     }
 }
+
+#[test]
+fn force_never_replaces_something_that_is_not_a_regular_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("a-directory");
+    std::fs::create_dir(&sub).unwrap();
+    let o = sign(&[
+        "--key",
+        &v("pki/signer-ec.key"),
+        "--cert",
+        &v("pki/signer-ec.pem"),
+        "--force",
+        "-o",
+        &sub.display().to_string(),
+        &v("samples/content.txt"),
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(sub.is_dir());
+}

@@ -323,3 +323,41 @@ fn cert_verify_exit_codes() {
     bad_oid.extend(["--initial-policy".into(), "not-an-oid".into()]);
     assert_eq!(run(bad_oid), 2);
 }
+
+#[test]
+fn an_unreadable_counter_signature_fails_instead_of_vanishing() {
+    let mut d = std::fs::read(v("samples/counter-signed.p7m")).unwrap();
+    // Zero the start of the counter-signature's SignerInfo (inside the unsigned attributes).
+    let csi = d.windows(9).rposition(|w| w == [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01]).unwrap();
+    d[csi + 15..csi + 23].fill(0);
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("cs.p7m");
+    std::fs::write(&f, &d).unwrap();
+    let (c, j) = verify_json(&f.display().to_string(), &trust_and_crls());
+    assert_ne!(c, 0, "{j}");
+    let cs = &j["signatures"][0]["counter_signatures"];
+    assert!(cs.as_array().is_some_and(|a| !a.is_empty()), "{j}");
+    assert_ne!(cs[0]["indication"], "TOTAL_PASSED");
+}
+
+#[test]
+fn a_known_revocation_counts_even_without_required_revocation() {
+    let mut args = trust_and_crls();
+    args.push("--no-revocation-check".into());
+    let (c, j) = verify_json(&v("samples/revoked-signer.p7m"), &args);
+    assert_eq!(c, 3, "{j}");
+    assert_eq!(j["signatures"][0]["sub_indication"], "REVOKED_NO_POE");
+    assert_eq!(j["revocation_checked"], false);
+}
+
+#[test]
+fn trailing_bytes_are_reported() {
+    let mut d = std::fs::read(v("samples/attached-rsa.p7m")).unwrap();
+    d.extend_from_slice(b"junk\n");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("t.p7m");
+    std::fs::write(&f, &d).unwrap();
+    let (_, j) = verify_json(&f.display().to_string(), &trust_and_crls());
+    let msgs = j["signatures"][0]["messages"].as_array().unwrap().clone();
+    assert!(msgs.iter().any(|m| m["code"] == "TRAILING_DATA"), "{j}");
+}

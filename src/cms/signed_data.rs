@@ -25,6 +25,9 @@ pub struct SignedData<'a> {
     pub other_revocation_info: Vec<&'a [u8]>,
     /// signerInfos
     pub signer_infos: Vec<SignerInfo<'a>>,
+    /// Bytes after the ContentInfo (padding some producers append); not signed, ignored as
+    /// OpenSSL does, and reported.
+    pub trailing_bytes: usize,
 }
 
 /// `EncapsulatedContentInfo ::= SEQUENCE { eContentType, eContent [0] EXPLICIT OCTET STRING OPTIONAL }`
@@ -96,8 +99,9 @@ impl<'a> SignedData<'a> {
         if input.len() > super::MAX_INPUT_SIZE {
             return Err(CmsError::TooLarge);
         }
-        let (ci, _trailing) = asn1::read_element(input)?;
-        // Some producers append padding after the ContentInfo; it is ignored, as OpenSSL does.
+        let (ci, trailing) = asn1::read_element(input)?;
+        // Some producers append padding after the ContentInfo; it is ignored, as OpenSSL does,
+        // and the report says so.
         let ci = ci.expect(Tag::SEQUENCE, "ContentInfo")?;
         let mut r = ci.children();
         let content_type = r.required("contentType")?.oid()?;
@@ -106,7 +110,9 @@ impl<'a> SignedData<'a> {
         }
         let explicit = r.required("content")?.expect(Tag::context(0, true), "[0] content")?;
         let sd = explicit.children().required("SignedData")?;
-        Self::from_signed_data_element(sd)
+        let mut parsed = Self::from_signed_data_element(sd)?;
+        parsed.trailing_bytes = trailing.len();
+        Ok(parsed)
     }
 
     fn from_signed_data_element(sd: Element<'a>) -> Result<Self, CmsError> {
@@ -168,6 +174,7 @@ impl<'a> SignedData<'a> {
         r.finish("SignedData")?;
         let signer_infos = SignerInfo::read_set(&signer_set)?;
         Ok(SignedData {
+            trailing_bytes: 0,
             version,
             digest_algorithms,
             encap_content_info: EncapsulatedContent { content_type, content },

@@ -18,7 +18,10 @@ pub fn render_text(r: &Report) -> String {
     let _ = writeln!(out, "Validation time: {}", rfc3339(r.validation_time));
     let _ = writeln!(out, "Policy:          {} (sha256 {})", r.policy.name, r.policy.sha256);
     if !r.revocation_checked {
-        let _ = writeln!(out, "Revocation:      NOT CHECKED (--no-revocation-check)");
+        let _ = writeln!(
+            out,
+            "Revocation:      NOT REQUIRED (--no-revocation-check or the policy); CRLs at hand still consulted"
+        );
     }
     let _ = writeln!(out, "Signatures:      {}", r.signatures.len());
     for s in &r.signatures {
@@ -33,7 +36,10 @@ pub fn render_certificate_text(r: &CertificateReport) -> String {
     let _ = writeln!(out, "Validation time: {}", rfc3339(r.validation_time));
     let _ = writeln!(out, "Policy:          {} (sha256 {})", r.policy.name, r.policy.sha256);
     if !r.revocation_checked {
-        let _ = writeln!(out, "Revocation:      NOT CHECKED (--no-revocation-check)");
+        let _ = writeln!(
+            out,
+            "Revocation:      NOT REQUIRED (--no-revocation-check or the policy); CRLs at hand still consulted"
+        );
     }
     let _ = writeln!(out, "\n[certificate] {}", r.verdict);
     let _ = writeln!(out, "  subject:          {}", r.certificate.subject);

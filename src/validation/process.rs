@@ -192,6 +192,13 @@ impl Validator {
                 Err(e) => notes.push(msg(Level::Warning, "EMBEDDED_CERTIFICATE_UNREADABLE", e.to_string())),
             }
         }
+        if sd.trailing_bytes > 0 {
+            notes.push(msg(
+                Level::Warning,
+                "TRAILING_DATA",
+                format!("{} bytes after the signature structure were ignored (they are not signed)", sd.trailing_bytes),
+            ));
+        }
         if sd.skipped_certificates > 0 {
             notes.push(msg(
                 Level::Info,
@@ -288,7 +295,15 @@ impl Validator {
                         );
                         r.counter_signatures.push(cs);
                     }
-                    Err(e) => r.messages.push(msg(Level::Error, "COUNTER_SIGNATURE_UNREADABLE", format!("{cid}: {e}"))),
+                    Err(e) => {
+                        // Fail closed: an unreadable counter-signature is reported as one that
+                        // failed, so it weighs on the result like any other broken one.
+                        r.counter_signatures.push(unreadable_signature(
+                            cid,
+                            "COUNTER_SIGNATURE_UNREADABLE",
+                            e.to_string(),
+                        ));
+                    }
                 }
             }
             let ts = [
@@ -618,16 +633,15 @@ pub(super) fn path_revocation(
     outcome: &mut Option<Ind>,
 ) -> Vec<RevocationResult> {
     let mut results = Vec::new();
-    if !config.revocation_required() {
-        results.extend(path.certs.iter().take(path.certs.len() - 1).map(|c| not_checked(c)));
-        if path.certs.len() > 1 {
-            messages.push(msg(
-                Level::Warning,
-                "REVOCATION_NOT_CHECKED",
-                "revocation was not checked (disabled by --no-revocation-check or the policy)".into(),
-            ));
-        }
-        return results;
+    let required = config.revocation_required();
+    if !required && path.certs.len() > 1 {
+        messages.push(msg(
+            Level::Warning,
+            "REVOCATION_NOT_CHECKED",
+            "revocation information is not required (--no-revocation-check or the policy); CRLs at hand are still \
+             consulted and a revocation they show still counts"
+                .into(),
+        ));
     }
     let ctx = revocation::CrlContext {
         source,
@@ -640,6 +654,13 @@ pub(super) fn path_revocation(
     };
     for w in path.certs.windows(2) {
         let res = revocation::check_crls(&w[0], &w[1], &ctx);
+        if !required && matches!(res.status, RevocationStatus::Unknown) {
+            // Not required and not available: say so, without deciding anything.
+            let mut nc = not_checked(&w[0]);
+            nc.notes.extend(res.notes);
+            results.push(nc);
+            continue;
+        }
         let signer = results.is_empty();
         let level = if signer { config.policy.constraints.signer_revocation } else { ConstraintLevel::Fail };
         revocation_outcome(signer, level, &res, messages, outcome);
@@ -750,6 +771,26 @@ fn spki_sha1(c: &Certificate) -> Option<Vec<u8>> {
     rd.required("algorithm").ok()?;
     let bits = rd.required("subjectPublicKey").ok()?.bit_string_bytes().ok()?;
     Some(DigestAlgorithm::Sha1.digest(bits))
+}
+
+/// The report for a signature structure that cannot even be read: TOTAL_FAILED /
+/// FORMAT_FAILURE, nothing intact.
+fn unreadable_signature(id: String, code: &'static str, text: String) -> SignatureReport {
+    SignatureReport {
+        id,
+        format: "unreadable".into(),
+        verdict: Verdict::Failed(FailedSub::FormatFailure),
+        signature_intact: false,
+        data_intact: None,
+        signer: None,
+        chain: Vec::new(),
+        signing_time: None,
+        digest_algorithm: None,
+        signature_algorithm: None,
+        revocation: Vec::new(),
+        messages: vec![msg(Level::Error, code, text)],
+        counter_signatures: Vec::new(),
+    }
 }
 
 pub(super) fn path_sub(e: &PathError) -> Ind {

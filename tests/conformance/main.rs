@@ -4,6 +4,7 @@
 //! passing in `tests/conformance/expected.tsv` no longer passes. Set
 //! `CONFIA_UPDATE_EXPECTATIONS=1` to rewrite that file after an intended change.
 
+mod c14n;
 mod cades;
 mod corpus;
 mod crl;
@@ -22,5 +23,6 @@ fn main() {
     pkits::run(&corpus, &mut board);
     limbo::run(&corpus, &mut board);
     crl::run(&corpus, &mut board);
+    c14n::run(&corpus, &mut board);
     board.finish();
 }

@@ -1,0 +1,325 @@
+//! Canonical XML: C14N 1.0 (W3C REC-xml-c14n-20010315), C14N 1.1 (REC-xml-c14n11-20080502)
+//! and Exclusive C14N 1.0 (REC-xml-exc-c14n-20020718), with and without comments, over a whole
+//! document or over the subtree of one element (the node sets XMLDSig references select).
+
+use std::collections::HashMap;
+
+use super::{Document, NodeId, NodeKind, XML_NAMESPACE, XmlError};
+
+/// A canonicalization algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Canonical XML 1.0 (inclusive).
+    Inclusive,
+    /// Canonical XML 1.1 (inclusive; xml:id is not inherited into a subtree).
+    Inclusive11,
+    /// Exclusive XML Canonicalization 1.0.
+    Exclusive,
+}
+
+impl Method {
+    /// The algorithm URI, with or without comments.
+    pub fn uri(self, with_comments: bool) -> &'static str {
+        match (self, with_comments) {
+            (Self::Inclusive, false) => "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+            (Self::Inclusive, true) => "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+            (Self::Inclusive11, false) => "http://www.w3.org/2006/12/xml-c14n11",
+            (Self::Inclusive11, true) => "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+            (Self::Exclusive, false) => "http://www.w3.org/2001/10/xml-exc-c14n#",
+            (Self::Exclusive, true) => "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+        }
+    }
+
+    /// The algorithm and comment mode an URI names.
+    pub fn from_uri(uri: &str) -> Option<(Method, bool)> {
+        [Self::Inclusive, Self::Inclusive11, Self::Exclusive]
+            .into_iter()
+            .flat_map(|m| [(m, false), (m, true)])
+            .find(|(m, c)| m.uri(*c) == uri)
+    }
+}
+
+/// Canonicalizes the whole document: the document element and the comments (with
+/// `with_comments`) and processing instructions around it.
+pub fn canonicalize_document(doc: &Document, method: Method, with_comments: bool) -> Result<Vec<u8>, XmlError> {
+    let mut out = Vec::new();
+    let mut after_root = false;
+    for &n in doc.top_level() {
+        let piece = match &doc.node(n).kind {
+            NodeKind::Element { .. } => {
+                walk(doc, n, method, with_comments, &[], &HashMap::new(), true, &mut out);
+                after_root = true;
+                continue;
+            }
+            NodeKind::Comment(c) if with_comments => format!("<!--{c}-->"),
+            NodeKind::Pi { target, data } => pi(target, data),
+            _ => continue,
+        };
+        // C14N 2.3: a line feed separates top-level nodes from the document element.
+        if after_root {
+            out.push(b'\n');
+            out.extend_from_slice(piece.as_bytes());
+        } else {
+            out.extend_from_slice(piece.as_bytes());
+            out.push(b'\n');
+        }
+    }
+    Ok(out)
+}
+
+/// Canonicalizes the subtree of `element` (the element, its attributes and namespaces in
+/// scope, and its descendants). `inclusive_prefixes` is Exclusive C14N's InclusiveNamespaces
+/// PrefixList (`#default` for the default namespace); other methods ignore it.
+pub fn canonicalize(
+    doc: &Document,
+    element: NodeId,
+    method: Method,
+    with_comments: bool,
+    inclusive_prefixes: &[String],
+) -> Result<Vec<u8>, XmlError> {
+    if !matches!(doc.node(element).kind, NodeKind::Element { .. }) {
+        return Err(XmlError::C14n("the apex of a subtree must be an element".into()));
+    }
+    let prefixes: Vec<String> =
+        inclusive_prefixes.iter().map(|p| if p == "#default" { String::new() } else { p.clone() }).collect();
+    let mut out = Vec::new();
+    walk(doc, element, method, with_comments, &prefixes, &HashMap::new(), true, &mut out);
+    Ok(out)
+}
+
+fn pi(target: &str, data: &str) -> String {
+    if data.is_empty() { format!("<?{target}?>") } else { format!("<?{target} {data}?>") }
+}
+
+/// Renders element `id`; `rendered` holds the namespace declarations in effect in the output
+/// (prefix -> URI) from output ancestors; `apex` marks the top of the node set.
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    doc: &Document,
+    id: NodeId,
+    method: Method,
+    with_comments: bool,
+    inclusive_prefixes: &[String],
+    rendered: &HashMap<String, String>,
+    apex: bool,
+    out: &mut Vec<u8>,
+) {
+    let NodeKind::Element { prefix, local, attributes, children, .. } = &doc.node(id).kind else { return };
+    let in_scope = doc.in_scope_namespaces(id);
+    let uri_of = |p: &str| in_scope.iter().find(|(q, _)| q == p).map(|(_, u)| u.as_str()).unwrap_or("");
+
+    // Which namespace declarations to write.
+    let candidates: Vec<String> = match method {
+        Method::Exclusive => {
+            // Exc-C14N 3: visibly utilized prefixes, plus the InclusiveNamespaces list.
+            let mut v = vec![prefix.clone().unwrap_or_default()];
+            v.extend(attributes.iter().filter_map(|a| a.prefix.clone()).filter(|p| p != "xml"));
+            v.extend(inclusive_prefixes.iter().cloned());
+            v.sort();
+            v.dedup();
+            v
+        }
+        _ => {
+            let mut v: Vec<String> = in_scope.iter().map(|(p, _)| p.clone()).collect();
+            if !v.iter().any(String::is_empty) {
+                v.push(String::new());
+            }
+            v.sort();
+            v
+        }
+    };
+    let mut ns_out: Vec<(String, String)> = Vec::new();
+    for p in candidates {
+        let u = uri_of(&p);
+        let before = rendered.get(&p).map(String::as_str).unwrap_or("");
+        if p.is_empty() {
+            // xmlns="" only undoes a default namespace the output has in effect.
+            if u != before {
+                ns_out.push((p, u.to_string()));
+            }
+        } else if !u.is_empty() && u != before {
+            ns_out.push((p, u.to_string()));
+        }
+    }
+    ns_out.sort();
+
+    // Attributes, with xml:* ones inherited at the apex of a subtree (C14N 1.0 2.4; 1.1 3.2
+    // leaves xml:id and xml:base out of that inheritance). Exclusive C14N inherits none.
+    let mut attrs: Vec<(String, String, String)> = attributes
+        .iter()
+        .map(|a| (a.namespace.clone().unwrap_or_default(), a.local.clone(), a.qname() + "\u{0}" + &a.value))
+        .collect();
+    if apex && method != Method::Exclusive {
+        let mut cur = doc.node(id).parent;
+        while let Some(p) = cur {
+            if let NodeKind::Element { attributes: pa, .. } = &doc.node(p).kind {
+                for a in pa.iter().filter(|a| a.namespace.as_deref() == Some(XML_NAMESPACE)) {
+                    let skip = method == Method::Inclusive11 && (a.local == "id" || a.local == "base");
+                    if !skip && !attrs.iter().any(|(ns, l, _)| ns == XML_NAMESPACE && *l == a.local) {
+                        attrs.push((XML_NAMESPACE.to_string(), a.local.clone(), a.qname() + "\u{0}" + &a.value));
+                    }
+                }
+            }
+            cur = doc.node(p).parent;
+        }
+    }
+    attrs.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+
+    let qname = match prefix {
+        Some(p) => format!("{p}:{local}"),
+        None => local.clone(),
+    };
+    out.push(b'<');
+    out.extend_from_slice(qname.as_bytes());
+    for (p, u) in &ns_out {
+        if p.is_empty() {
+            out.extend_from_slice(b" xmlns=\"");
+        } else {
+            out.extend_from_slice(b" xmlns:");
+            out.extend_from_slice(p.as_bytes());
+            out.extend_from_slice(b"=\"");
+        }
+        escape_attr(u, out);
+        out.push(b'"');
+    }
+    for (_, _, qv) in &attrs {
+        let (q, v) = qv.split_once('\u{0}').unwrap_or((qv, ""));
+        out.push(b' ');
+        out.extend_from_slice(q.as_bytes());
+        out.extend_from_slice(b"=\"");
+        escape_attr(v, out);
+        out.push(b'"');
+    }
+    out.push(b'>');
+
+    let mut inner = rendered.clone();
+    for (p, u) in ns_out {
+        inner.insert(p, u);
+    }
+    for &c in children {
+        match &doc.node(c).kind {
+            NodeKind::Element { .. } => walk(doc, c, method, with_comments, inclusive_prefixes, &inner, false, out),
+            NodeKind::Text(t) => escape_text(t, out),
+            NodeKind::Comment(t) if with_comments => {
+                out.extend_from_slice(b"<!--");
+                out.extend_from_slice(t.as_bytes());
+                out.extend_from_slice(b"-->");
+            }
+            NodeKind::Comment(_) => {}
+            NodeKind::Pi { target, data } => out.extend_from_slice(pi(target, data).as_bytes()),
+        }
+    }
+    out.extend_from_slice(b"</");
+    out.extend_from_slice(qname.as_bytes());
+    out.push(b'>');
+}
+
+/// C14N 2.3: `&`, `<`, `>` and carriage return are escaped in text.
+fn escape_text(t: &str, out: &mut Vec<u8>) {
+    for c in t.chars() {
+        match c {
+            '&' => out.extend_from_slice(b"&amp;"),
+            '<' => out.extend_from_slice(b"&lt;"),
+            '>' => out.extend_from_slice(b"&gt;"),
+            '\r' => out.extend_from_slice(b"&#xD;"),
+            c => {
+                let mut b = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+            }
+        }
+    }
+}
+
+/// C14N 2.3: `&`, `<`, `"` and tab, line feed and carriage return are escaped in attributes.
+fn escape_attr(v: &str, out: &mut Vec<u8>) {
+    for c in v.chars() {
+        match c {
+            '&' => out.extend_from_slice(b"&amp;"),
+            '<' => out.extend_from_slice(b"&lt;"),
+            '"' => out.extend_from_slice(b"&quot;"),
+            '\t' => out.extend_from_slice(b"&#x9;"),
+            '\n' => out.extend_from_slice(b"&#xA;"),
+            '\r' => out.extend_from_slice(b"&#xD;"),
+            c => {
+                let mut b = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::ParseOptions;
+
+    fn c14n(xml: &str, method: Method) -> String {
+        let doc = Document::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
+        String::from_utf8(canonicalize_document(&doc, method, false).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn attributes_sort_by_namespace_then_name_and_namespaces_by_prefix() {
+        let x = r#"<e xmlns:b="urn:b" xmlns:a="urn:a" b:x="1" a:y="2" z="3" a="4"/>"#;
+        assert_eq!(
+            c14n(x, Method::Inclusive),
+            r#"<e xmlns:a="urn:a" xmlns:b="urn:b" a="4" z="3" a:y="2" b:x="1"></e>"#
+        );
+    }
+
+    #[test]
+    fn exclusive_renders_only_visibly_utilized_namespaces() {
+        let x = r#"<r xmlns:u="urn:u" xmlns:v="urn:v"><u:a><b/></u:a></r>"#;
+        let doc = Document::parse(x.as_bytes(), &ParseOptions::default()).unwrap();
+        let a = doc.children(doc.root())[0];
+        let exc = String::from_utf8(canonicalize(&doc, a, Method::Exclusive, false, &[]).unwrap()).unwrap();
+        assert_eq!(exc, r#"<u:a xmlns:u="urn:u"><b></b></u:a>"#);
+        let inc = String::from_utf8(canonicalize(&doc, a, Method::Inclusive, false, &[]).unwrap()).unwrap();
+        assert_eq!(inc, r#"<u:a xmlns:u="urn:u" xmlns:v="urn:v"><b></b></u:a>"#);
+    }
+
+    #[test]
+    fn default_namespace_is_undone_with_xmlns_empty() {
+        assert_eq!(
+            c14n(r#"<a xmlns="urn:x"><b xmlns=""/></a>"#, Method::Inclusive),
+            r#"<a xmlns="urn:x"><b xmlns=""></b></a>"#
+        );
+        assert_eq!(c14n(r#"<a><b xmlns=""/></a>"#, Method::Inclusive), "<a><b></b></a>");
+    }
+
+    #[test]
+    fn text_and_attribute_escaping() {
+        assert_eq!(
+            c14n("<a t='&quot;&lt;&#9;'>&amp;&gt;&#13;</a>", Method::Inclusive),
+            "<a t=\"&quot;&lt;&#x9;\">&amp;&gt;&#xD;</a>"
+        );
+    }
+
+    #[test]
+    fn dtds_are_refused_by_default() {
+        let x = "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>";
+        assert_eq!(Document::parse(x.as_bytes(), &ParseOptions::default()).unwrap_err(), XmlError::DtdRefused);
+        let doc = Document::parse(x.as_bytes(), &ParseOptions { allow_dtd: true }).unwrap();
+        assert_eq!(
+            String::from_utf8(canonicalize_document(&doc, Method::Inclusive, false).unwrap()).unwrap(),
+            "<a>x</a>"
+        );
+        let ext = "<!DOCTYPE a [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><a>&e;</a>";
+        assert!(matches!(
+            Document::parse(ext.as_bytes(), &ParseOptions { allow_dtd: true }),
+            Err(XmlError::ExternalEntity(_))
+        ));
+    }
+
+    #[test]
+    fn entity_expansion_is_bounded() {
+        let mut x = String::from(
+            "<!DOCTYPE a [<!ENTITY e0 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'>",
+        );
+        for i in 1..8 {
+            x.push_str(&format!("<!ENTITY e{i} '{}'>", format!("&e{};", i - 1).repeat(10)));
+        }
+        x.push_str("]><a>&e7;</a>");
+        assert!(matches!(Document::parse(x.as_bytes(), &ParseOptions { allow_dtd: true }), Err(XmlError::Limit(_))));
+    }
+}

@@ -1,0 +1,580 @@
+//! The document model: an arena of nodes with resolved namespaces.
+
+use std::collections::HashMap;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::dtd::{self, AttrType, Dtd};
+use super::{
+    MAX_ENTITY_EXPANSION, MAX_XML_ATTRIBUTES, MAX_XML_DEPTH, MAX_XML_NODES, MAX_XML_SIZE, XML_NAMESPACE, XmlError,
+};
+
+/// Index of a node in its [`Document`].
+pub type NodeId = usize;
+
+/// How to parse.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Accept a DOCTYPE and apply its internal subset (attribute defaults and types, internal
+    /// entities). External entities are refused either way, and nothing is fetched. Off by
+    /// default: signatures are validated on documents without DTDs.
+    pub allow_dtd: bool,
+}
+
+/// An attribute (namespace declarations are kept apart, on the element).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// Prefix, if qualified.
+    pub prefix: Option<String>,
+    /// Local name.
+    pub local: String,
+    /// Namespace URI (`None` for unqualified attributes).
+    pub namespace: Option<String>,
+    /// The normalized value.
+    pub value: String,
+    /// Declared of type ID by the DTD.
+    pub is_dtd_id: bool,
+}
+
+impl Attribute {
+    /// `prefix:local` or `local`.
+    pub fn qname(&self) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}:{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+}
+
+/// What a node is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    /// An element.
+    Element {
+        /// Prefix, if qualified.
+        prefix: Option<String>,
+        /// Local name.
+        local: String,
+        /// Namespace URI, if any.
+        namespace: Option<String>,
+        /// Namespace declarations on this element, in document order: (prefix, URI); the
+        /// default namespace has the prefix `""`, and `xmlns=""` the URI `""`.
+        ns_decls: Vec<(String, String)>,
+        /// Attributes in document order (DTD defaults appended).
+        attributes: Vec<Attribute>,
+        /// Children in document order.
+        children: Vec<NodeId>,
+    },
+    /// Character data (CDATA sections and references resolved; adjacent pieces merged).
+    Text(String),
+    /// A comment.
+    Comment(String),
+    /// A processing instruction.
+    Pi {
+        /// Target.
+        target: String,
+        /// Data (without the separating whitespace).
+        data: String,
+    },
+}
+
+/// One node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// What it is.
+    pub kind: NodeKind,
+    /// Its parent element (`None` at the top level).
+    pub parent: Option<NodeId>,
+}
+
+/// A parsed document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    nodes: Vec<Node>,
+    top: Vec<NodeId>,
+    root: NodeId,
+}
+
+impl Document {
+    /// Parses `input` (UTF-8, UTF-16 with a byte-order mark, or ISO-8859-1 as declared).
+    pub fn parse(input: &[u8], options: &ParseOptions) -> Result<Self, XmlError> {
+        if input.len() > MAX_XML_SIZE {
+            return Err(XmlError::Limit(format!("input larger than {MAX_XML_SIZE} bytes")));
+        }
+        let text = decode(input)?;
+        Builder::new(options).run(&text)
+    }
+
+    /// The document element.
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// The top-level nodes (comments and processing instructions around the document element).
+    pub fn top_level(&self) -> &[NodeId] {
+        &self.top
+    }
+
+    /// A node.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the document has no node (never true for a parsed document).
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The children of an element (empty for other nodes).
+    pub fn children(&self, id: NodeId) -> &[NodeId] {
+        match &self.nodes[id].kind {
+            NodeKind::Element { children, .. } => children,
+            _ => &[],
+        }
+    }
+
+    /// The namespaces in scope at element `id`, nearest declaration first wins: (prefix, URI),
+    /// sorted by prefix, `xml` excluded, undeclared defaults (`xmlns=""`) excluded.
+    pub fn in_scope_namespaces(&self, id: NodeId) -> Vec<(String, String)> {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut cur = Some(id);
+        while let Some(n) = cur {
+            if let NodeKind::Element { ns_decls, .. } = &self.nodes[n].kind {
+                for (p, u) in ns_decls {
+                    seen.entry(p.clone()).or_insert_with(|| u.clone());
+                }
+            }
+            cur = self.nodes[n].parent;
+        }
+        let mut v: Vec<(String, String)> = seen.into_iter().filter(|(_, u)| !u.is_empty()).collect();
+        v.sort();
+        v
+    }
+
+    /// Elements in document order under (and including) `id`.
+    pub fn descendants(&self, id: NodeId) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            stack.extend(self.children(n).iter().rev());
+        }
+        out
+    }
+
+    /// The first element (document order) with this namespace and local name.
+    pub fn find_element(&self, namespace: Option<&str>, local_name: &str) -> Option<NodeId> {
+        self.descendants(self.root).into_iter().find(|&n| match &self.nodes[n].kind {
+            NodeKind::Element { local, namespace: ns, .. } => local == local_name && ns.as_deref() == namespace,
+            _ => false,
+        })
+    }
+}
+
+/// Decodes the input to a string by its byte-order mark or encoding declaration.
+fn decode(input: &[u8]) -> Result<String, XmlError> {
+    let utf16 = |bytes: &[u8], le: bool| -> Result<String, XmlError> {
+        let units = bytes
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| XmlError::Malformed("invalid UTF-16".into()))
+    };
+    if let Some(rest) = input.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        return String::from_utf8(rest.to_vec()).map_err(|_| XmlError::Malformed("invalid UTF-8".into()));
+    }
+    if let Some(rest) = input.strip_prefix(&[0xff, 0xfe]) {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = input.strip_prefix(&[0xfe, 0xff]) {
+        return utf16(rest, false);
+    }
+    let head = &input[..input.len().min(200)];
+    let decl_end = head.windows(2).position(|w| w == b"?>").unwrap_or(0);
+    let decl = String::from_utf8_lossy(&head[..decl_end]).to_ascii_lowercase();
+    let encoding = decl
+        .split("encoding")
+        .nth(1)
+        .and_then(|r| r.split(['"', '\'']).nth(1))
+        .map(str::to_string)
+        .unwrap_or_else(|| "utf-8".into());
+    match encoding.as_str() {
+        "utf-8" | "utf8" | "us-ascii" | "ascii" => {
+            String::from_utf8(input.to_vec()).map_err(|_| XmlError::Malformed("invalid UTF-8".into()))
+        }
+        "iso-8859-1" | "latin1" | "iso_8859-1" => Ok(input.iter().map(|&b| char::from(b)).collect()),
+        other => Err(XmlError::Malformed(format!("unsupported encoding {other:?}"))),
+    }
+}
+
+struct Builder<'o> {
+    options: &'o ParseOptions,
+    nodes: Vec<Node>,
+    top: Vec<NodeId>,
+    root: Option<NodeId>,
+    stack: Vec<NodeId>,
+    dtd: Dtd,
+    expanded: usize,
+    /// Pending character data, flushed into one text node.
+    text: String,
+}
+
+impl<'o> Builder<'o> {
+    fn new(options: &'o ParseOptions) -> Self {
+        Builder {
+            options,
+            nodes: Vec::new(),
+            top: Vec::new(),
+            root: None,
+            stack: Vec::new(),
+            dtd: Dtd::default(),
+            expanded: 0,
+            text: String::new(),
+        }
+    }
+
+    fn run(mut self, text: &str) -> Result<Document, XmlError> {
+        let mut reader = Reader::from_str(text);
+        let cfg = reader.config_mut();
+        cfg.trim_text(false);
+        cfg.check_end_names = true;
+        cfg.check_comments = true;
+        cfg.expand_empty_elements = false;
+        let mal = |e: quick_xml::Error| XmlError::Malformed(e.to_string());
+        loop {
+            let ev = reader.read_event().map_err(mal)?;
+            match ev {
+                Event::Decl(_) => {}
+                Event::DocType(d) => {
+                    if !self.options.allow_dtd {
+                        return Err(XmlError::DtdRefused);
+                    }
+                    if self.root.is_some() {
+                        return Err(XmlError::Malformed("DOCTYPE after the document element".into()));
+                    }
+                    let content = &*d;
+                    self.dtd = dtd::parse(content)?;
+                }
+                Event::Start(s) => {
+                    let id = self.element(&s)?;
+                    self.stack.push(id);
+                    if self.stack.len() > MAX_XML_DEPTH {
+                        return Err(XmlError::Limit(format!("elements nested deeper than {MAX_XML_DEPTH}")));
+                    }
+                }
+                Event::Empty(s) => {
+                    self.element(&s)?;
+                }
+                Event::End(_) => {
+                    self.flush_text()?;
+                    self.stack.pop();
+                }
+                Event::Text(t) => {
+                    let content = t.xml10_content();
+                    self.push_text(&content)?;
+                }
+                Event::CData(c) => {
+                    let raw = &*c;
+                    let normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
+                    self.push_text(&normalized)?;
+                }
+                Event::GeneralRef(r) => {
+                    if let Some(c) = r.resolve_char_ref().map_err(mal)? {
+                        self.push_text(&c.to_string())?;
+                    } else {
+                        let name = &*r;
+                        let value = self.entity_text(name)?;
+                        self.push_text(&value)?;
+                    }
+                }
+                Event::Comment(c) => {
+                    let raw = &*c;
+                    let body = raw.replace("\r\n", "\n").replace('\r', "\n");
+                    self.leaf(NodeKind::Comment(body))?;
+                }
+                Event::PI(p) => {
+                    let target = p.target().to_string();
+                    if target.eq_ignore_ascii_case("xml") {
+                        continue;
+                    }
+                    let data = p.content().trim_start().replace("\r\n", "\n").replace('\r', "\n");
+                    self.leaf(NodeKind::Pi { target, data })?;
+                }
+                Event::Eof => break,
+            }
+        }
+        self.flush_text()?;
+        if !self.stack.is_empty() {
+            return Err(XmlError::Malformed("unclosed element at end of input".into()));
+        }
+        let root = self.root.ok_or_else(|| XmlError::Malformed("no document element".into()))?;
+        Ok(Document { nodes: self.nodes, top: self.top, root })
+    }
+
+    fn add(&mut self, kind: NodeKind) -> Result<NodeId, XmlError> {
+        if self.nodes.len() >= MAX_XML_NODES {
+            return Err(XmlError::Limit(format!("more than {MAX_XML_NODES} nodes")));
+        }
+        let parent = self.stack.last().copied();
+        self.nodes.push(Node { kind, parent });
+        let id = self.nodes.len() - 1;
+        match parent {
+            Some(p) => {
+                if let NodeKind::Element { children, .. } = &mut self.nodes[p].kind {
+                    children.push(id);
+                }
+            }
+            None => self.top.push(id),
+        }
+        Ok(id)
+    }
+
+    fn leaf(&mut self, kind: NodeKind) -> Result<NodeId, XmlError> {
+        self.flush_text()?;
+        self.add(kind)
+    }
+
+    fn push_text(&mut self, s: &str) -> Result<(), XmlError> {
+        if self.stack.is_empty() {
+            // Outside the document element only whitespace may appear; it is not content.
+            if !s.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) {
+                return Err(XmlError::Malformed("character data outside the document element".into()));
+            }
+            return Ok(());
+        }
+        self.text.push_str(s);
+        Ok(())
+    }
+
+    fn flush_text(&mut self) -> Result<(), XmlError> {
+        if !self.text.is_empty() {
+            let t = std::mem::take(&mut self.text);
+            self.add(NodeKind::Text(t))?;
+        }
+        Ok(())
+    }
+
+    /// The replacement text of a general entity reference in content.
+    fn entity_text(&mut self, name: &str) -> Result<String, XmlError> {
+        let predefined = match name {
+            "lt" => Some("<"),
+            "gt" => Some(">"),
+            "amp" => Some("&"),
+            "apos" => Some("'"),
+            "quot" => Some("\""),
+            _ => None,
+        };
+        if let Some(p) = predefined {
+            return Ok(p.to_string());
+        }
+        let value = self.expand_entity(name, 0)?;
+        if value.contains('<') {
+            return Err(XmlError::Malformed(format!("entity {name:?} contains markup, which confia does not expand")));
+        }
+        Ok(value)
+    }
+
+    /// Expands an internal entity's replacement text (references inside it included).
+    fn expand_entity(&mut self, name: &str, depth: usize) -> Result<String, XmlError> {
+        if depth > 8 {
+            return Err(XmlError::Limit("entity references nested too deeply".into()));
+        }
+        let raw = self
+            .dtd
+            .entities
+            .get(name)
+            .cloned()
+            .ok_or_else(|| XmlError::Malformed(format!("undeclared entity {name:?}")))?;
+        let out = self.resolve_refs(&raw, depth + 1, false)?;
+        self.expanded += out.len();
+        if self.expanded > MAX_ENTITY_EXPANSION {
+            return Err(XmlError::Limit(format!("entity expansion beyond {MAX_ENTITY_EXPANSION} characters")));
+        }
+        Ok(out)
+    }
+
+    /// Resolves character and entity references in `raw`; with `attribute`, applies attribute
+    /// value normalization (XML 1.0 3.3.3) to literal whitespace.
+    fn resolve_refs(&mut self, raw: &str, depth: usize, attribute: bool) -> Result<String, XmlError> {
+        let raw = raw.replace("\r\n", "\n").replace('\r', "\n");
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw.as_str();
+        while let Some(i) = rest.find(|c| c == '&' || (attribute && matches!(c, '\t' | '\n' | '<'))) {
+            out.push_str(&rest[..i]);
+            let c = rest[i..].chars().next().unwrap_or('&');
+            if c != '&' {
+                if c == '<' {
+                    return Err(XmlError::Malformed("'<' in an attribute value".into()));
+                }
+                out.push(' ');
+                rest = &rest[i + 1..];
+                continue;
+            }
+            let end = rest[i..].find(';').ok_or_else(|| XmlError::Malformed("unterminated reference".into()))?;
+            let name = &rest[i + 1..i + end];
+            if let Some(num) = name.strip_prefix('#') {
+                let code = match num.strip_prefix('x') {
+                    Some(h) => u32::from_str_radix(h, 16),
+                    None => num.parse::<u32>(),
+                }
+                .ok()
+                .and_then(char::from_u32)
+                .ok_or_else(|| XmlError::Malformed(format!("bad character reference &{name};")))?;
+                out.push(code);
+            } else {
+                match name {
+                    "lt" => out.push('<'),
+                    "gt" => out.push('>'),
+                    "amp" => out.push('&'),
+                    "apos" => out.push('\''),
+                    "quot" => out.push('"'),
+                    _ => {
+                        let value = self.expand_entity(name, depth)?;
+                        if attribute {
+                            out.push_str(&value.replace(['\t', '\n'], " "));
+                        } else {
+                            out.push_str(&value);
+                        }
+                    }
+                }
+            }
+            rest = &rest[i + end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn element(&mut self, s: &BytesStart<'_>) -> Result<NodeId, XmlError> {
+        self.flush_text()?;
+        if self.stack.is_empty() && self.root.is_some() {
+            return Err(XmlError::Malformed("more than one document element".into()));
+        }
+        let qname = s.name().as_ref().to_string();
+        let mut ns_decls: Vec<(String, String)> = Vec::new();
+        let mut raw_attrs: Vec<(String, String, bool)> = Vec::new();
+        let mut count = 0;
+        for a in s.attributes().with_checks(true) {
+            let a = a.map_err(|e| XmlError::Malformed(e.to_string()))?;
+            count += 1;
+            if count > MAX_XML_ATTRIBUTES {
+                return Err(XmlError::Limit(format!("more than {MAX_XML_ATTRIBUTES} attributes on an element")));
+            }
+            let key: &str = a.key.as_ref();
+            let value = self.resolve_refs(&a.value, 0, true)?;
+            let declared = self.dtd.attlists.get(&qname).and_then(|d| d.iter().find(|d| d.name == key)).cloned();
+            let value = match &declared {
+                Some(d) if d.kind == AttrType::Tokenized => collapse_spaces(&value),
+                _ => value,
+            };
+            let is_id = declared.is_some_and(|d| d.is_id);
+            if key == "xmlns" {
+                ns_decls.push((String::new(), value));
+            } else if let Some(p) = key.strip_prefix("xmlns:") {
+                if value.is_empty() {
+                    return Err(XmlError::Malformed(format!("namespace prefix {p:?} bound to an empty URI")));
+                }
+                ns_decls.push((p.to_string(), value));
+            } else {
+                raw_attrs.push((key.to_string(), value, is_id));
+            }
+        }
+        // DTD defaults for attributes the element does not carry (XML 1.0 3.3.2).
+        if let Some(defs) = self.dtd.attlists.get(&qname).cloned() {
+            for d in defs {
+                let Some(default) = &d.default else { continue };
+                let present = raw_attrs.iter().any(|(k, ..)| *k == d.name)
+                    || (d.name == "xmlns" && ns_decls.iter().any(|(p, _)| p.is_empty()))
+                    || d.name.strip_prefix("xmlns:").is_some_and(|p| ns_decls.iter().any(|(q, _)| q == p));
+                if present {
+                    continue;
+                }
+                let mut value = self.resolve_refs(default, 0, true)?;
+                if d.kind == AttrType::Tokenized {
+                    value = collapse_spaces(&value);
+                }
+                if d.name == "xmlns" {
+                    ns_decls.push((String::new(), value));
+                } else if let Some(p) = d.name.strip_prefix("xmlns:") {
+                    ns_decls.push((p.to_string(), value));
+                } else {
+                    raw_attrs.push((d.name.clone(), value, d.is_id));
+                }
+            }
+        }
+        let kind = NodeKind::Element {
+            prefix: None,
+            local: String::new(),
+            namespace: None,
+            ns_decls,
+            attributes: Vec::new(),
+            children: Vec::new(),
+        };
+        let id = self.add(kind)?;
+        if self.stack.is_empty() {
+            self.root = Some(id);
+        }
+        // Resolve names now that the element's own declarations are in scope.
+        let (prefix, local) = split_qname(&qname);
+        let namespace = self.resolve(id, prefix.as_deref(), true)?;
+        let mut attributes = Vec::with_capacity(raw_attrs.len());
+        for (key, value, is_dtd_id) in raw_attrs {
+            let (p, l) = split_qname(&key);
+            let ns = match &p {
+                Some(_) => self.resolve(id, p.as_deref(), false)?,
+                None => None,
+            };
+            if attributes.iter().any(|a: &Attribute| a.local == l && a.namespace == ns && ns.is_some()) {
+                return Err(XmlError::Malformed(format!("attribute {key} repeated under another prefix")));
+            }
+            attributes.push(Attribute { prefix: p, local: l, namespace: ns, value, is_dtd_id });
+        }
+        if let NodeKind::Element { prefix: pp, local: ll, namespace: nn, attributes: aa, .. } = &mut self.nodes[id].kind
+        {
+            *pp = prefix;
+            *ll = local;
+            *nn = namespace;
+            *aa = attributes;
+        }
+        Ok(id)
+    }
+
+    /// The namespace URI of `prefix` at element `id` (`None` prefix: the default namespace,
+    /// for elements only).
+    fn resolve(&self, id: NodeId, prefix: Option<&str>, element: bool) -> Result<Option<String>, XmlError> {
+        let p = match prefix {
+            Some("xml") => return Ok(Some(XML_NAMESPACE.to_string())),
+            Some(p) => p,
+            None if !element => return Ok(None),
+            None => "",
+        };
+        let mut cur = Some(id);
+        while let Some(n) = cur {
+            if let NodeKind::Element { ns_decls, .. } = &self.nodes[n].kind
+                && let Some((_, u)) = ns_decls.iter().find(|(q, _)| q == p)
+            {
+                return Ok((!u.is_empty()).then(|| u.clone()));
+            }
+            cur = self.nodes[n].parent;
+        }
+        if p.is_empty() { Ok(None) } else { Err(XmlError::UndeclaredPrefix(p.to_string())) }
+    }
+}
+
+fn split_qname(q: &str) -> (Option<String>, String) {
+    match q.split_once(':') {
+        Some((p, l)) => (Some(p.to_string()), l.to_string()),
+        None => (None, q.to_string()),
+    }
+}
+
+/// XML 1.0 3.3.3 for non-CDATA types: trim spaces and collapse runs of spaces.
+fn collapse_spaces(v: &str) -> String {
+    v.split(' ').filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+}
