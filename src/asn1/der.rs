@@ -15,6 +15,15 @@ pub fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The identifier and length octets of an element whose `len` contents octets are written
+/// separately (large contents are then never copied into a temporary element).
+pub fn header(tag: u8, len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(6);
+    out.push(tag);
+    push_length(&mut out, len);
+    out
+}
+
 fn push_length(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
         out.push(len as u8);

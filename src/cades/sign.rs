@@ -95,19 +95,31 @@ pub fn sign(content: &mut dyn Read, signer: &dyn Signer, opts: &SignOptions) -> 
             certs.push(c.der());
         }
     }
-    let encap = if opts.detached {
-        der::sequence(&[&der::oid(&oid::DATA)])
+    // The content is written once into the output: headers are computed from its length
+    // rather than by wrapping it element by element (which copied it at every level).
+    let data_oid = der::oid(&oid::DATA);
+    let (e_content_headers, content): (Vec<u8>, &[u8]) = if opts.detached {
+        (Vec::new(), &[])
     } else {
-        der::sequence(&[&der::oid(&oid::DATA), &der::context(0, true, &der::octet_string(&attached))])
+        let os = der::header(0x04, attached.len());
+        let explicit = der::header(0xa0, os.len() + attached.len());
+        ([explicit, os].concat(), &attached)
     };
-    let signed_data = der::sequence(&[
-        &der::small_integer(1),
-        &der::set_of(&[&digest_alg_id]),
-        &encap,
-        &der::retag(der::set_of(&certs), 0xa0),
-        &der::set_of(&[&signer_info]),
-    ]);
-    Ok(der::sequence(&[&der::oid(&oid::SIGNED_DATA), &der::context(0, true, &signed_data)]))
+    let encap_header = der::header(0x30, data_oid.len() + e_content_headers.len() + content.len());
+    let before =
+        [der::small_integer(1), der::set_of(&[&digest_alg_id]), encap_header, data_oid, e_content_headers].concat();
+    let after = [der::retag(der::set_of(&certs), 0xa0), der::set_of(&[&signer_info])].concat();
+    let sd_len = before.len() + content.len() + after.len();
+    let sd_header = der::header(0x30, sd_len);
+    let explicit = der::header(0xa0, sd_header.len() + sd_len);
+    let sd_oid = der::oid(&oid::SIGNED_DATA);
+    let ci_header = der::header(0x30, sd_oid.len() + explicit.len() + sd_header.len() + sd_len);
+    let total = ci_header.len() + sd_oid.len() + explicit.len() + sd_header.len() + sd_len;
+    let mut out = Vec::with_capacity(total);
+    for part in [&ci_header[..], &sd_oid, &explicit, &sd_header, &before, content, &after] {
+        out.extend_from_slice(part);
+    }
+    Ok(out)
 }
 
 /// `SigningCertificateV2` (RFC 5035 3) naming `cert` by digest and issuerSerial.
