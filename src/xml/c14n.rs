@@ -42,12 +42,51 @@ impl Method {
 /// Canonicalizes the whole document: the document element and the comments (with
 /// `with_comments`) and processing instructions around it.
 pub fn canonicalize_document(doc: &Document, method: Method, with_comments: bool) -> Result<Vec<u8>, XmlError> {
+    canonicalize_subset(doc, None, &[], method, with_comments, &[])
+}
+
+/// Canonicalizes a document subset: the whole document (`apex` `None`) or the subtree of
+/// `apex`, without the subtrees of the elements in `exclude` (what the enveloped-signature
+/// transform removes).
+pub fn canonicalize_subset(
+    doc: &Document,
+    apex: Option<NodeId>,
+    exclude: &[NodeId],
+    method: Method,
+    with_comments: bool,
+    inclusive_prefixes: &[String],
+) -> Result<Vec<u8>, XmlError> {
+    if let Some(element) = apex {
+        if !matches!(doc.node(element).kind, NodeKind::Element { .. }) {
+            return Err(XmlError::C14n("the apex of a subtree must be an element".into()));
+        }
+        let prefixes: Vec<String> =
+            inclusive_prefixes.iter().map(|p| if p == "#default" { String::new() } else { p.clone() }).collect();
+        let mut out = Vec::new();
+        if !exclude.contains(&element) {
+            let ctx = Ctx { doc, method, with_comments, inclusive_prefixes: &prefixes, exclude };
+            walk(&ctx, element, &HashMap::new(), true, &mut out);
+        }
+        return Ok(out);
+    }
+    document_subset(doc, exclude, method, with_comments)
+}
+
+fn document_subset(
+    doc: &Document,
+    exclude: &[NodeId],
+    method: Method,
+    with_comments: bool,
+) -> Result<Vec<u8>, XmlError> {
     let mut out = Vec::new();
     let mut after_root = false;
     for &n in doc.top_level() {
         let piece = match &doc.node(n).kind {
             NodeKind::Element { .. } => {
-                walk(doc, n, method, with_comments, &[], &HashMap::new(), true, &mut out);
+                if !exclude.contains(&n) {
+                    let ctx = Ctx { doc, method, with_comments, inclusive_prefixes: &[], exclude };
+                    walk(&ctx, n, &HashMap::new(), true, &mut out);
+                }
                 after_root = true;
                 continue;
             }
@@ -77,14 +116,16 @@ pub fn canonicalize(
     with_comments: bool,
     inclusive_prefixes: &[String],
 ) -> Result<Vec<u8>, XmlError> {
-    if !matches!(doc.node(element).kind, NodeKind::Element { .. }) {
-        return Err(XmlError::C14n("the apex of a subtree must be an element".into()));
-    }
-    let prefixes: Vec<String> =
-        inclusive_prefixes.iter().map(|p| if p == "#default" { String::new() } else { p.clone() }).collect();
-    let mut out = Vec::new();
-    walk(doc, element, method, with_comments, &prefixes, &HashMap::new(), true, &mut out);
-    Ok(out)
+    canonicalize_subset(doc, Some(element), &[], method, with_comments, inclusive_prefixes)
+}
+
+/// What stays the same through one canonicalization.
+struct Ctx<'a> {
+    doc: &'a Document,
+    method: Method,
+    with_comments: bool,
+    inclusive_prefixes: &'a [String],
+    exclude: &'a [NodeId],
 }
 
 fn pi(target: &str, data: &str) -> String {
@@ -93,17 +134,9 @@ fn pi(target: &str, data: &str) -> String {
 
 /// Renders element `id`; `rendered` holds the namespace declarations in effect in the output
 /// (prefix -> URI) from output ancestors; `apex` marks the top of the node set.
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    doc: &Document,
-    id: NodeId,
-    method: Method,
-    with_comments: bool,
-    inclusive_prefixes: &[String],
-    rendered: &HashMap<String, String>,
-    apex: bool,
-    out: &mut Vec<u8>,
-) {
+fn walk(ctx: &Ctx<'_>, id: NodeId, rendered: &HashMap<String, String>, apex: bool, out: &mut Vec<u8>) {
+    let (doc, method, with_comments, inclusive_prefixes) =
+        (ctx.doc, ctx.method, ctx.with_comments, ctx.inclusive_prefixes);
     let NodeKind::Element { prefix, local, attributes, children, .. } = &doc.node(id).kind else { return };
     let in_scope = doc.in_scope_namespaces(id);
     let uri_of = |p: &str| in_scope.iter().find(|(q, _)| q == p).map(|(_, u)| u.as_str()).unwrap_or("");
@@ -198,7 +231,8 @@ fn walk(
     }
     for &c in children {
         match &doc.node(c).kind {
-            NodeKind::Element { .. } => walk(doc, c, method, with_comments, inclusive_prefixes, &inner, false, out),
+            NodeKind::Element { .. } if ctx.exclude.contains(&c) => {}
+            NodeKind::Element { .. } => walk(ctx, c, &inner, false, out),
             NodeKind::Text(t) => escape_text(t, out),
             NodeKind::Comment(t) if with_comments => {
                 out.extend_from_slice(b"<!--");

@@ -16,6 +16,7 @@
 
 pub mod c14n;
 mod dom;
+pub mod dsig;
 mod dtd;
 
 pub use dom::{Attribute, Document, Node, NodeId, NodeKind, ParseOptions};

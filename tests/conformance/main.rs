@@ -10,6 +10,7 @@ mod corpus;
 mod crl;
 mod limbo;
 mod pkits;
+mod xmldsig;
 
 use corpus::{Corpus, Scoreboard};
 
@@ -24,5 +25,6 @@ fn main() {
     limbo::run(&corpus, &mut board);
     crl::run(&corpus, &mut board);
     c14n::run(&corpus, &mut board);
+    xmldsig::run(&corpus, &mut board);
     board.finish();
 }
