@@ -10,6 +10,7 @@ mod corpus;
 mod crl;
 mod limbo;
 mod pkits;
+mod xades;
 mod xmldsig;
 
 use corpus::{Corpus, Scoreboard};
@@ -26,5 +27,6 @@ fn main() {
     crl::run(&corpus, &mut board);
     c14n::run(&corpus, &mut board);
     xmldsig::run(&corpus, &mut board);
+    xades::run(&corpus, &mut board);
     board.finish();
 }
