@@ -31,4 +31,5 @@ pub mod revocation;
 pub mod trust;
 pub mod validation;
 pub mod x509;
+pub mod xades;
 pub mod xml;

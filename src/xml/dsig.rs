@@ -401,6 +401,28 @@ fn transform(doc: &Document, uri: &str, t: NodeId, sig: NodeId, data: Data) -> R
             };
             Ok(Data::Octets(base64(&s)?))
         }
+        "http://www.w3.org/TR/1999/REC-xpath-19991116" => {
+            let x = child(doc, t, DSIG_NS, "XPath").ok_or("XPath transform without an XPath element")?;
+            let expr = text(doc, x);
+            let excluded = xpath_not_ancestor_or_self(doc, x, &expr).ok_or_else(|| {
+                format!("unsupported XPath expression {:?} (only not(ancestor-or-self::p:name))", expr.trim())
+            })?;
+            exclude_elements(data, excluded)
+        }
+        "http://www.w3.org/2002/06/xmldsig-filter2" => {
+            let mut data = data;
+            for x in children(doc, t, FILTER2_NS, "XPath") {
+                let filter = attr(doc, x, "Filter").unwrap_or_default();
+                let expr = text(doc, x);
+                let matched = match filter.as_str() {
+                    "subtract" => filter2_descendants(doc, x, &expr),
+                    _ => None,
+                }
+                .ok_or_else(|| format!("unsupported XPath Filter 2.0 {filter} {:?}", expr.trim()))?;
+                data = exclude_elements(data, matched)?;
+            }
+            Ok(data)
+        }
         u => match Method::from_uri(u) {
             Some((method, with_comments)) => match data {
                 Data::Nodes { apex, exclude, comments } => {
@@ -421,6 +443,60 @@ fn transform(doc: &Document, uri: &str, t: NodeId, sig: NodeId, data: Data) -> R
             None => Err(format!("unsupported transform {u}")),
         },
     }
+}
+
+/// The XPath Filter 2.0 namespace.
+pub const FILTER2_NS: &str = "http://www.w3.org/2002/06/xmldsig-filter2";
+
+fn exclude_elements(data: Data, elements: Vec<NodeId>) -> Result<Data, String> {
+    match data {
+        Data::Nodes { apex, mut exclude, comments } => {
+            exclude.extend(elements);
+            Ok(Data::Nodes { apex, exclude, comments })
+        }
+        Data::Octets(_) => Err("an XPath transform over octets".into()),
+    }
+}
+
+/// The elements `{uri}local` for a `prefix:local` name resolved at `context`.
+fn elements_named(doc: &Document, context: NodeId, qname: &str) -> Option<Vec<NodeId>> {
+    let (prefix, local) = qname.split_once(':')?;
+    let uri = doc.in_scope_namespaces(context).into_iter().find(|(p, _)| p == prefix).map(|(_, u)| u)?;
+    Some(doc.descendants(doc.root()).into_iter().filter(|&n| is(doc, n, &uri, local)).collect())
+}
+
+/// XPath 1.0 `not(ancestor-or-self::p:name)` (the enveloped-signature idiom of XMLDSig 6.6.3):
+/// the node set without the subtrees of every `p:name` element. Other expressions: `None`.
+fn xpath_not_ancestor_or_self(doc: &Document, context: NodeId, expr: &str) -> Option<Vec<NodeId>> {
+    let compact: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
+    let qname = compact.strip_prefix("not(ancestor-or-self::")?.strip_suffix(')')?;
+    elements_named(doc, context, qname)
+}
+
+/// XPath Filter 2.0 expressions selecting whole elements by name: `//p:name`,
+/// `/descendant::p:name`, `/descendant::*[name()='p:name']` (the last compares the qualified
+/// name literally, as XPath's name() does). Other expressions: `None`.
+fn filter2_descendants(doc: &Document, context: NodeId, expr: &str) -> Option<Vec<NodeId>> {
+    let e = expr.trim();
+    if let Some(rest) = e.strip_prefix("/descendant::*[name()=").and_then(|r| r.strip_suffix(']')) {
+        let qname = rest.trim_matches(|c| c == '\'' || c == '"');
+        return Some(
+            doc.descendants(doc.root())
+                .into_iter()
+                .filter(|&n| match &doc.node(n).kind {
+                    NodeKind::Element { prefix, local, .. } => {
+                        prefix.as_ref().map_or(local.clone(), |p| format!("{p}:{local}")) == qname
+                    }
+                    _ => false,
+                })
+                .collect(),
+        );
+    }
+    let qname = e.strip_prefix("//").or_else(|| e.strip_prefix("/descendant::"))?;
+    if qname.contains(['/', '[', '(']) {
+        return None;
+    }
+    elements_named(doc, context, qname)
 }
 
 /// Certificates in KeyInfo/X509Data/X509Certificate.

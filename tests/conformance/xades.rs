@@ -68,7 +68,12 @@ fn check(corpus: &Corpus, case: &Case) -> Outcome {
         })
         .collect();
     let results: Vec<_> = sigs.iter().map(|&s| verify(&doc, s, &inputs)).collect();
-    let all_valid = !results.is_empty() && results.iter().all(|r| r.as_ref().is_ok_and(|r| r.crypto_valid()));
+    // Valid: the XMLDSig core holds and the signed properties are the signature's own.
+    let all_valid = !results.is_empty()
+        && results.iter().all(|r| {
+            r.as_ref()
+                .is_ok_and(|r| r.crypto_valid() && confia::xades::check_signed_properties_binding(&doc, r).is_ok())
+        });
     let summary = || {
         results
             .iter()

@@ -1,0 +1,82 @@
+//! XAdES (ETSI EN 319 132-1) reading on top of the XMLDSig core. This first part binds the
+//! signed qualifying properties to the signature: the SignedProperties a signature references
+//! must be the one inside its own QualifyingProperties (the element whose Target names the
+//! signature), or a wrapped copy elsewhere could stand in for it.
+
+use crate::xml::dsig::{DSIG_NS, SignatureCheck};
+use crate::xml::{Document, NodeId, NodeKind};
+
+/// The XAdES namespaces confia reads, newest first (1.4.1 only adds unsigned properties).
+pub const XADES_NAMESPACES: [&str; 4] = [
+    "http://uri.etsi.org/01903/v1.3.2#",
+    "http://uri.etsi.org/01903/v1.4.1#",
+    "http://uri.etsi.org/01903/v1.2.2#",
+    "http://uri.etsi.org/01903/v1.1.1#",
+];
+
+/// The Reference Type of a SignedProperties reference.
+pub const SIGNED_PROPERTIES_TYPE: &str = "http://uri.etsi.org/01903#SignedProperties";
+
+fn element(doc: &Document, n: NodeId) -> Option<(&str, Option<&str>)> {
+    match &doc.node(n).kind {
+        NodeKind::Element { local, namespace, .. } => Some((local.as_str(), namespace.as_deref())),
+        _ => None,
+    }
+}
+
+fn attr<'d>(doc: &'d Document, n: NodeId, name: &str) -> Option<&'d str> {
+    match &doc.node(n).kind {
+        NodeKind::Element { attributes, .. } => {
+            attributes.iter().find(|a| a.local == name && a.namespace.is_none()).map(|a| a.value.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// The SignedProperties element of signature `sig`: the child of the QualifyingProperties in one
+/// of the signature's ds:Object elements whose Target is `#` + the signature's Id.
+/// `None` when the signature carries no XAdES properties.
+pub fn own_signed_properties(doc: &Document, sig: NodeId) -> Option<NodeId> {
+    let sig_id = attr(doc, sig, "Id")?;
+    for obj in doc.children(sig).iter().copied().filter(|&c| element(doc, c) == Some(("Object", Some(DSIG_NS)))) {
+        for qp in doc.children(obj).iter().copied() {
+            let Some(("QualifyingProperties", Some(ns))) = element(doc, qp) else { continue };
+            // Target is a URI reference `#id`; some pre-1.3.2 producers wrote the bare Id.
+            let target = attr(doc, qp, "Target").map(|t| t.strip_prefix('#').unwrap_or(t));
+            if !XADES_NAMESPACES.contains(&ns) || target != Some(sig_id) {
+                continue;
+            }
+            return doc.children(qp).iter().copied().find(|&c| element(doc, c) == Some(("SignedProperties", Some(ns))));
+        }
+    }
+    None
+}
+
+/// EN 319 132-1 binding: every reference to a SignedProperties element (by Type, or by
+/// targeting a SignedProperties element) selects the signature's own SignedProperties, and the
+/// signature references it. Returns why not.
+pub fn check_signed_properties_binding(doc: &Document, check: &SignatureCheck) -> Result<(), String> {
+    let own = own_signed_properties(doc, check.signature);
+    let mut referenced = false;
+    for r in &check.references {
+        let targets_props = r.target.is_some_and(
+            |t| matches!(element(doc, t), Some(("SignedProperties", Some(ns))) if XADES_NAMESPACES.contains(&ns)),
+        );
+        if r.reference_type.as_deref() == Some(SIGNED_PROPERTIES_TYPE) || targets_props {
+            match (r.target, own) {
+                (Some(t), Some(o)) if t == o => referenced = true,
+                _ => {
+                    return Err(format!(
+                        "the SignedProperties reference {} does not select the signature's own SignedProperties \
+                         (wrapped or misplaced properties)",
+                        r.uri.as_deref().unwrap_or("")
+                    ));
+                }
+            }
+        }
+    }
+    if own.is_some() && !referenced {
+        return Err("the signature does not reference its SignedProperties".into());
+    }
+    Ok(())
+}
