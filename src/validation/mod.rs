@@ -7,6 +7,7 @@
 mod certificate;
 mod indication;
 mod process;
+mod xml;
 
 pub use indication::{FailedSub, IndeterminateSub, Indication, Verdict};
 pub use process::{RevocationChecking, ValidationConfig, ValidationError, Validator};

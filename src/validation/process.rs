@@ -83,6 +83,9 @@ pub enum ValidationError {
     /// Reading the detached content failed.
     #[error("reading the detached content: {0}")]
     Io(#[from] std::io::Error),
+    /// The input is not usable XML (or carries a DTD).
+    #[error(transparent)]
+    Xml(#[from] crate::xml::XmlError),
 }
 
 /// Validates signatures under one configuration. `Send + Sync`: share it across threads.
@@ -107,13 +110,13 @@ impl Subject<'_> {
 }
 
 /// Per-document material shared by all signers.
-struct Document<'d> {
-    certificates: Vec<Arc<Certificate>>,
-    anchors: Vec<Arc<Certificate>>,
-    crls: CrlSet,
-    has_validation_data: bool,
-    notes: Vec<Message>,
-    config: &'d ValidationConfig,
+pub(super) struct Document<'d> {
+    pub(super) certificates: Vec<Arc<Certificate>>,
+    pub(super) anchors: Vec<Arc<Certificate>>,
+    pub(super) crls: CrlSet,
+    pub(super) has_validation_data: bool,
+    pub(super) notes: Vec<Message>,
+    pub(super) config: &'d ValidationConfig,
 }
 
 impl RevocationSource for Document<'_> {
@@ -546,7 +549,7 @@ impl Validator {
     }
 
     /// XCV: path to an anchor, end-entity checks, revocation of every non-anchor certificate.
-    fn certificate_checks(
+    pub(super) fn certificate_checks(
         &self,
         cert: &Arc<Certificate>,
         doc: &Document<'_>,
@@ -876,14 +879,14 @@ pub(super) fn apply_level(
 
 /// The first failure of each building block; combined in [`Checks::verdict`].
 #[derive(Default)]
-struct Checks {
-    format: bool,
-    isc: Option<Ind>,
-    cv_failed: Option<FailedSub>,
-    cv_indeterminate: Option<Ind>,
-    xcv: Option<Ind>,
-    revocation: Option<Ind>,
-    sav: Option<Ind>,
+pub(super) struct Checks {
+    pub(super) format: bool,
+    pub(super) isc: Option<Ind>,
+    pub(super) cv_failed: Option<FailedSub>,
+    pub(super) cv_indeterminate: Option<Ind>,
+    pub(super) xcv: Option<Ind>,
+    pub(super) revocation: Option<Ind>,
+    pub(super) sav: Option<Ind>,
 }
 
 impl Checks {
@@ -894,7 +897,7 @@ impl Checks {
 
     /// EN 319 102-1 5.3.4: FC, then ISC, then CV (a proven failure wins over any
     /// INDETERMINATE of the later blocks), then XCV, then SAV.
-    fn verdict(&self) -> Verdict {
+    pub(super) fn verdict(&self) -> Verdict {
         if self.format {
             return Verdict::Failed(FailedSub::FormatFailure);
         }

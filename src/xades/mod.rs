@@ -52,10 +52,22 @@ pub fn own_signed_properties(doc: &Document, sig: NodeId) -> Option<NodeId> {
     None
 }
 
+/// Why the signed properties are not bound to the signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BindingError {
+    /// A SignedProperties reference selects another element than the signature's own
+    /// SignedProperties (a wrapped or misplaced copy).
+    #[error("{0}")]
+    Wrapped(String),
+    /// The signature carries SignedProperties but does not reference them: they are not signed.
+    #[error("the signature does not reference its SignedProperties: they are not signed")]
+    NotReferenced,
+}
+
 /// EN 319 132-1 binding: every reference to a SignedProperties element (by Type, or by
 /// targeting a SignedProperties element) selects the signature's own SignedProperties, and the
-/// signature references it. Returns why not.
-pub fn check_signed_properties_binding(doc: &Document, check: &SignatureCheck) -> Result<(), String> {
+/// signature references it.
+pub fn check_signed_properties_binding(doc: &Document, check: &SignatureCheck) -> Result<(), BindingError> {
     let own = own_signed_properties(doc, check.signature);
     let mut referenced = false;
     for r in &check.references {
@@ -66,17 +78,17 @@ pub fn check_signed_properties_binding(doc: &Document, check: &SignatureCheck) -
             match (r.target, own) {
                 (Some(t), Some(o)) if t == o => referenced = true,
                 _ => {
-                    return Err(format!(
+                    return Err(BindingError::Wrapped(format!(
                         "the SignedProperties reference {} does not select the signature's own SignedProperties \
                          (wrapped or misplaced properties)",
                         r.uri.as_deref().unwrap_or("")
-                    ));
+                    )));
                 }
             }
         }
     }
     if own.is_some() && !referenced {
-        return Err("the signature does not reference its SignedProperties".into());
+        return Err(BindingError::NotReferenced);
     }
     Ok(())
 }

@@ -1,0 +1,259 @@
+//! The validation process for XML signatures (XMLDSig, XAdES at level B-B): the same building
+//! blocks and report as for CAdES, over the XMLDSig core and the XAdES signed properties.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::process::{Checks, Document, msg};
+use super::{FailedSub, IndeterminateSub as Ind, ValidationError, Validator, Verdict};
+use crate::report::{CertificateRef, Level, PolicyRef, Report, SignatureReport};
+use crate::revocation::CrlSet;
+use crate::x509::Certificate;
+use crate::xades;
+use crate::xml::dsig::{self, DSIG_NS, KeySource, SignatureCheck, VerifyInputs};
+use crate::xml::{self, NodeId, NodeKind, ParseOptions};
+
+impl Validator {
+    /// Validates the XML signatures of a document (XMLDSig or XAdES). `detached` binds external
+    /// reference URIs (or their file names) to content. DTDs are refused.
+    pub fn validate_xml(&self, input: &[u8], detached: HashMap<String, Vec<u8>>) -> Result<Report, ValidationError> {
+        let doc = xml::Document::parse(input, &ParseOptions::default())?;
+        let top: Vec<NodeId> =
+            dsig::find_signatures(&doc).into_iter().filter(|&s| !nested_in_signature(&doc, s)).collect();
+        if top.is_empty() {
+            return Err(ValidationError::NoSignature);
+        }
+        let inputs = VerifyInputs { certificates: self.config().certificates.clone(), detached, ..Default::default() };
+        let mut signatures = Vec::new();
+        for (i, &s) in top.iter().enumerate() {
+            signatures.push(self.validate_xml_signature(&doc, s, &inputs, format!("S{}", i + 1))?);
+        }
+        let config = self.config();
+        Ok(Report {
+            validation_time: config.time,
+            policy: PolicyRef { name: config.policy.name.clone(), sha256: config.policy.sha256() },
+            revocation_checked: config.revocation_required(),
+            signatures,
+        })
+    }
+
+    fn validate_xml_signature(
+        &self,
+        doc: &xml::Document,
+        sig: NodeId,
+        inputs: &VerifyInputs<'_>,
+        id: String,
+    ) -> Result<SignatureReport, ValidationError> {
+        let check = dsig::verify(doc, sig, inputs)?;
+        let props = xades::own_signed_properties(doc, sig);
+        let mut r = SignatureReport {
+            id,
+            format: format_name(doc, props).into(),
+            verdict: Verdict::Passed,
+            signature_intact: check.signature_intact == Ok(true),
+            data_intact: None,
+            signer: None,
+            chain: Vec::new(),
+            signing_time: None,
+            digest_algorithm: None,
+            signature_algorithm: None,
+            revocation: Vec::new(),
+            messages: Vec::new(),
+            counter_signatures: Vec::new(),
+        };
+        let mut checks = Checks::default();
+
+        // FC: the signed properties are the signature's own (wrapping), references resolve.
+        match xades::check_signed_properties_binding(doc, &check) {
+            Ok(()) => {}
+            Err(e @ xades::BindingError::Wrapped(_)) => {
+                r.messages.push(msg(Level::Error, "SIGNED_PROPERTIES_NOT_BOUND", e.to_string()));
+                checks.cv_indeterminate.get_or_insert(Ind::SignedDataNotFound);
+            }
+            // Unsigned properties cannot identify the signing certificate.
+            Err(e @ xades::BindingError::NotReferenced) => {
+                r.messages.push(msg(Level::Error, "SIGNED_PROPERTIES_NOT_SIGNED", e.to_string()));
+                checks.isc.get_or_insert(Ind::NoSigningCertificateFound);
+            }
+        }
+        self.reference_checks(&check, &mut r, &mut checks);
+        if !check.references.iter().any(|x| x.reference_type.as_deref() != Some(xades::SIGNED_PROPERTIES_TYPE)) {
+            r.messages.push(msg(
+                Level::Error,
+                "SIGNED_DATA_NOT_FOUND",
+                "the signature references no data object".into(),
+            ));
+            checks.cv_indeterminate.get_or_insert(Ind::SignedDataNotFound);
+        }
+
+        // CV: the signature value. EN 319 102-1 5.2.7 (as DSS): signed data that cannot be
+        // found is decided first; a value over data that is missing proves nothing either way.
+        let data_missing = checks.cv_indeterminate == Some(Ind::SignedDataNotFound);
+        match &check.signature_intact {
+            Ok(true) => {}
+            Ok(false) => {
+                r.messages.push(msg(Level::Error, "SIGNATURE_INVALID", "the SignatureValue does not verify".into()));
+                if !data_missing {
+                    checks.cv_failed.get_or_insert(FailedSub::SigCryptoFailure);
+                }
+            }
+            Err(e) => {
+                r.messages.push(msg(Level::Error, "UNSUPPORTED_ALGORITHM", e.clone()));
+                checks.cv_indeterminate.get_or_insert(Ind::CryptoConstraintsFailure);
+            }
+        }
+
+        // ISC: the certificate whose key verified the value; when none did, the KeyInfo
+        // certificate the SigningCertificate property names, or else the first one, so that a
+        // broken value is reported against the certificate it claims (EN 319 102-1 5.2.3).
+        let signer = match &check.key {
+            Some(KeySource::Certificate(c)) => Some(c.clone()),
+            _ => {
+                let named = props.and_then(|p| {
+                    check.certificates.iter().find(|c| signing_certificate_bound(doc, p, c).is_ok()).cloned()
+                });
+                named.or_else(|| check.certificates.first().cloned())
+            }
+        };
+        if signer.is_none() {
+            let why = match &check.key {
+                Some(_) => "the signature was verified with a bare key, not a certificate",
+                None => "no signing certificate in KeyInfo or among the supplied ones",
+            };
+            r.messages.push(msg(Level::Error, "NO_SIGNING_CERTIFICATE", why.into()));
+            checks.isc.get_or_insert(Ind::NoSigningCertificateFound);
+        }
+        if let (Some(cert), Some(p)) = (&signer, props) {
+            if let Err(why) = signing_certificate_bound(doc, p, cert) {
+                r.messages.push(msg(Level::Error, "SIGNING_CERTIFICATE_MISMATCH", why));
+                checks.isc.get_or_insert(Ind::NoSigningCertificateFound);
+            }
+            r.signing_time = signing_time(doc, p);
+        }
+
+        // XCV and SAV over the signer's path.
+        if let Some(cert) = &signer {
+            r.signer = Some(CertificateRef::of(cert));
+            let mut certificates = check.certificates.clone();
+            certificates.extend(self.config().certificates.iter().cloned());
+            let d = Document {
+                certificates,
+                anchors: self.config().trust.anchors(),
+                crls: CrlSet::new(),
+                has_validation_data: false,
+                notes: Vec::new(),
+                config: self.config(),
+            };
+            self.certificate_checks(cert, &d, &mut r, &mut checks);
+        }
+        if props.is_some() && has_unsigned(doc, sig, "SignatureTimeStamp") {
+            r.messages.push(msg(
+                Level::Info,
+                "TIMESTAMP_NOT_VALIDATED",
+                "signature time-stamps are present but not validated: this version validates at level B-B".into(),
+            ));
+        }
+        r.verdict = checks.verdict();
+        Ok(r)
+    }
+
+    fn reference_checks(&self, check: &SignatureCheck, r: &mut SignatureReport, checks: &mut Checks) {
+        let mut all = true;
+        for reference in &check.references {
+            let uri = reference.uri.clone().unwrap_or_default();
+            match &reference.intact {
+                Ok(true) => {}
+                Ok(false) => {
+                    all = false;
+                    r.messages.push(msg(
+                        Level::Error,
+                        "HASH_MISMATCH",
+                        format!("the digest of reference {uri:?} does not match"),
+                    ));
+                    checks.cv_failed.get_or_insert(FailedSub::HashFailure);
+                }
+                Err(e) if e.contains("occurs more than once") => {
+                    all = false;
+                    r.messages.push(msg(Level::Error, "DUPLICATE_ID", format!("reference {uri:?}: {e}")));
+                    checks.format = true;
+                }
+                Err(e) => {
+                    all = false;
+                    r.messages.push(msg(Level::Error, "SIGNED_DATA_NOT_FOUND", format!("reference {uri:?}: {e}")));
+                    checks.cv_indeterminate.get_or_insert(Ind::SignedDataNotFound);
+                }
+            }
+        }
+        r.data_intact = Some(all && !check.references.is_empty());
+    }
+}
+
+fn nested_in_signature(doc: &xml::Document, s: NodeId) -> bool {
+    let mut cur = doc.node(s).parent;
+    while let Some(p) = cur {
+        if matches!(&doc.node(p).kind, NodeKind::Element { local, namespace: Some(ns), .. } if local == "Signature" && ns == DSIG_NS)
+        {
+            return true;
+        }
+        cur = doc.node(p).parent;
+    }
+    false
+}
+
+/// The first descendant of `n` with this XAdES local name (any XAdES version).
+fn xades_child(doc: &xml::Document, n: NodeId, name: &str) -> Option<NodeId> {
+    doc.descendants(n).into_iter().find(|&d| {
+        matches!(&doc.node(d).kind, NodeKind::Element { local, namespace: Some(ns), .. }
+            if local == name && xades::XADES_NAMESPACES.contains(&ns.as_str()))
+    })
+}
+
+fn has_unsigned(doc: &xml::Document, sig: NodeId, name: &str) -> bool {
+    xades_child(doc, sig, "UnsignedSignatureProperties").is_some_and(|u| xades_child(doc, u, name).is_some())
+}
+
+/// EN 319 132-1 names: XAdES-BASELINE-B (1.3.2 with SigningTime and SigningCertificateV2),
+/// XAdES-BES for other XAdES signatures, XMLDSig without qualifying properties.
+fn format_name(doc: &xml::Document, props: Option<NodeId>) -> &'static str {
+    let Some(p) = props else { return "XMLDSig" };
+    let v2 = xades_child(doc, p, "SigningCertificateV2").is_some();
+    if v2 && xades_child(doc, p, "SigningTime").is_some() { "XAdES-BASELINE-B" } else { "XAdES-BES" }
+}
+
+fn signing_time(doc: &xml::Document, props: NodeId) -> Option<time::OffsetDateTime> {
+    let t = dsig::text(doc, xades_child(doc, props, "SigningTime")?);
+    time::OffsetDateTime::parse(t.trim(), &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// XAdES SigningCertificate(V2): the first Cert's CertDigest is the digest of `cert`
+/// (EN 319 132-1 5.2.2).
+fn signing_certificate_bound(doc: &xml::Document, props: NodeId, cert: &Arc<Certificate>) -> Result<(), String> {
+    let Some(sc) =
+        xades_child(doc, props, "SigningCertificateV2").or_else(|| xades_child(doc, props, "SigningCertificate"))
+    else {
+        return Ok(());
+    };
+    let digest = xades_child(doc, sc, "CertDigest").ok_or("SigningCertificate without CertDigest")?;
+    let children: Vec<NodeId> = doc.children(digest).to_vec();
+    let find = |name: &str| {
+        children.iter().copied().find(|&c| matches!(&doc.node(c).kind, NodeKind::Element { local, namespace: Some(ns), .. } if local == name && ns == DSIG_NS))
+    };
+    let method = find("DigestMethod").ok_or("CertDigest without DigestMethod")?;
+    let uri = match &doc.node(method).kind {
+        NodeKind::Element { attributes, .. } => {
+            attributes.iter().find(|a| a.local == "Algorithm").map(|a| a.value.clone())
+        }
+        _ => None,
+    }
+    .unwrap_or_default();
+    let alg = dsig::digest_method(&uri).ok_or_else(|| format!("unsupported CertDigest method {uri}"))?;
+    let value = dsig::text(doc, find("DigestValue").ok_or("CertDigest without DigestValue")?);
+    use base64::Engine;
+    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    let expected = base64::engine::general_purpose::STANDARD.decode(compact).map_err(|_| "CertDigest not base64")?;
+    if alg.digest(cert.der()) == expected {
+        Ok(())
+    } else {
+        Err("the SigningCertificate digest does not match the certificate that verifies the signature".into())
+    }
+}
