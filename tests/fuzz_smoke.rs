@@ -131,3 +131,29 @@ fn mutated_xml_never_panics() {
     }
     assert!(parsed > 0, "some mutated documents must still parse");
 }
+
+#[test]
+fn mutated_xml_signatures_never_panic_or_pass() {
+    let corpus = std::env::var_os("CONFIA_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    let seeds: Vec<Vec<u8>> =
+        ["Signature-X-BE_ECON-3.xml", "xmldsig-only.xml", "xsw/XSW-enveloped-fake-signedProperties.xml"]
+            .iter()
+            .filter_map(|f| std::fs::read(corpus.join("dss/dss-xades/validation").join(f)).ok())
+            .collect();
+    if seeds.is_empty() {
+        println!("skipped: corpus not found");
+        return;
+    }
+    // Nothing is trusted: whatever the mutation, nothing may pass.
+    let validator =
+        Validator::new(ValidationConfig::new(time::OffsetDateTime::UNIX_EPOCH, Arc::new(TrustAnchors::new())));
+    let mut rng = Rng(0x0bad_5eed_0f_0000);
+    for i in 0..600 {
+        let d = mutate(&mut rng, &seeds[i % seeds.len()]);
+        if let Ok(r) = validator.validate_xml(&d, Default::default()) {
+            assert!(r.signatures.iter().all(|s| s.verdict != confia::validation::Verdict::Passed));
+        }
+    }
+}

@@ -66,6 +66,28 @@ pub struct SignatureReport {
     pub counter_signatures: Vec<SignatureReport>,
 }
 
+impl SignatureReport {
+    /// A report for signature `id` in `format` before any check has run: nothing intact yet,
+    /// verdict to be decided by the checks.
+    pub fn new(id: String, format: String) -> Self {
+        SignatureReport {
+            id,
+            format,
+            verdict: Verdict::Passed,
+            signature_intact: false,
+            data_intact: None,
+            signer: None,
+            chain: Vec::new(),
+            signing_time: None,
+            digest_algorithm: None,
+            signature_algorithm: None,
+            revocation: Vec::new(),
+            messages: Vec::new(),
+            counter_signatures: Vec::new(),
+        }
+    }
+}
+
 /// A certificate as shown in reports.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CertificateRef {

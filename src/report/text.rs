@@ -5,24 +5,29 @@ use std::fmt::Write;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{CertificateReport, Level, Message, Report, SignatureReport};
+use super::{CertificateReport, Level, Message, PolicyRef, Report, SignatureReport};
 use crate::revocation::RevocationResult;
 
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
-/// Renders the report for a terminal or a filed audit record.
-pub fn render_text(r: &Report) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "Validation time: {}", rfc3339(r.validation_time));
-    let _ = writeln!(out, "Policy:          {} (sha256 {})", r.policy.name, r.policy.sha256);
-    if !r.revocation_checked {
+/// The lines every report starts with: time, policy, revocation requirement.
+fn header(out: &mut String, time: OffsetDateTime, policy: &PolicyRef, revocation_checked: bool) {
+    let _ = writeln!(out, "Validation time: {}", rfc3339(time));
+    let _ = writeln!(out, "Policy:          {} (sha256 {})", policy.name, policy.sha256);
+    if !revocation_checked {
         let _ = writeln!(
             out,
             "Revocation:      NOT REQUIRED (--no-revocation-check or the policy); CRLs at hand still consulted"
         );
     }
+}
+
+/// Renders the report for a terminal or a filed audit record.
+pub fn render_text(r: &Report) -> String {
+    let mut out = String::new();
+    header(&mut out, r.validation_time, &r.policy, r.revocation_checked);
     let _ = writeln!(out, "Signatures:      {}", r.signatures.len());
     for s in &r.signatures {
         signature(&mut out, s, 0);
@@ -33,14 +38,7 @@ pub fn render_text(r: &Report) -> String {
 /// Renders a certificate validation report.
 pub fn render_certificate_text(r: &CertificateReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Validation time: {}", rfc3339(r.validation_time));
-    let _ = writeln!(out, "Policy:          {} (sha256 {})", r.policy.name, r.policy.sha256);
-    if !r.revocation_checked {
-        let _ = writeln!(
-            out,
-            "Revocation:      NOT REQUIRED (--no-revocation-check or the policy); CRLs at hand still consulted"
-        );
-    }
+    header(&mut out, r.validation_time, &r.policy, r.revocation_checked);
     let _ = writeln!(out, "\n[certificate] {}", r.verdict);
     let _ = writeln!(out, "  subject:          {}", r.certificate.subject);
     let _ = writeln!(out, "  issuer:           {}", r.certificate.issuer);

@@ -237,21 +237,10 @@ impl Validator {
     ) -> SignatureReport {
         let counter = matches!(subject, Subject::Counter { .. });
         let format = detect_format(si, counter, doc.has_validation_data);
-        let mut r = SignatureReport {
-            id,
-            format: format.to_string(),
-            verdict: Verdict::Passed,
-            signature_intact: false,
-            data_intact: None,
-            signer: None,
-            chain: Vec::new(),
-            signing_time: None,
-            digest_algorithm: si.digest_algorithm.as_ref().ok().map(|d| d.to_string()),
-            signature_algorithm: si.signature_algorithm.as_ref().ok().map(|a| a.to_string()),
-            revocation: Vec::new(),
-            messages: doc.notes.clone(),
-            counter_signatures: Vec::new(),
-        };
+        let mut r = SignatureReport::new(id, format.to_string());
+        r.digest_algorithm = si.digest_algorithm.as_ref().ok().map(|d| d.to_string());
+        r.signature_algorithm = si.signature_algorithm.as_ref().ok().map(|a| a.to_string());
+        r.messages = doc.notes.clone();
         let mut checks = Checks::default();
 
         // FC: the attributes that must be well-formed.
@@ -779,21 +768,10 @@ fn spki_sha1(c: &Certificate) -> Option<Vec<u8>> {
 /// The report for a signature structure that cannot even be read: TOTAL_FAILED /
 /// FORMAT_FAILURE, nothing intact.
 fn unreadable_signature(id: String, code: &'static str, text: String) -> SignatureReport {
-    SignatureReport {
-        id,
-        format: "unreadable".into(),
-        verdict: Verdict::Failed(FailedSub::FormatFailure),
-        signature_intact: false,
-        data_intact: None,
-        signer: None,
-        chain: Vec::new(),
-        signing_time: None,
-        digest_algorithm: None,
-        signature_algorithm: None,
-        revocation: Vec::new(),
-        messages: vec![msg(Level::Error, code, text)],
-        counter_signatures: Vec::new(),
-    }
+    let mut r = SignatureReport::new(id, "unreadable".into());
+    r.verdict = Verdict::Failed(FailedSub::FormatFailure);
+    r.messages.push(msg(Level::Error, code, text));
+    r
 }
 
 pub(super) fn path_sub(e: &PathError) -> Ind {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::process::{Checks, Document, msg};
-use super::{FailedSub, IndeterminateSub as Ind, ValidationError, Validator, Verdict};
+use super::{FailedSub, IndeterminateSub as Ind, ValidationError, Validator};
 use crate::report::{CertificateRef, Level, PolicyRef, Report, SignatureReport};
 use crate::revocation::CrlSet;
 use crate::x509::Certificate;
@@ -46,21 +46,8 @@ impl Validator {
     ) -> Result<SignatureReport, ValidationError> {
         let check = dsig::verify(doc, sig, inputs)?;
         let props = xades::own_signed_properties(doc, sig);
-        let mut r = SignatureReport {
-            id,
-            format: format_name(doc, props).into(),
-            verdict: Verdict::Passed,
-            signature_intact: check.signature_intact == Ok(true),
-            data_intact: None,
-            signer: None,
-            chain: Vec::new(),
-            signing_time: None,
-            digest_algorithm: None,
-            signature_algorithm: None,
-            revocation: Vec::new(),
-            messages: Vec::new(),
-            counter_signatures: Vec::new(),
-        };
+        let mut r = SignatureReport::new(id, format_name(doc, props).into());
+        r.signature_intact = check.signature_intact == Ok(true);
         let mut checks = Checks::default();
 
         // FC: the signed properties are the signature's own (wrapping), references resolve.
