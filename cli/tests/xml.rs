@@ -59,3 +59,52 @@ fn c14n_reproduces_santuario() {
     assert_eq!(code(&o), 4);
     assert!(stderr(&o).contains("external entity"), "{}", stderr(&o));
 }
+
+fn xmlsec() -> Option<PathBuf> {
+    santuario().map(|d| d.join("../../xmlsec/tests")).filter(|d| d.is_dir())
+}
+
+fn verify_json(args: &[String]) -> (i32, serde_json::Value) {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = confia(&refs);
+    let j = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (code(&o), j)
+}
+
+#[test]
+fn bare_keys_and_hmac_verify_but_never_pass() {
+    let Some(x) = xmlsec() else {
+        println!("skipped: corpus not found (set CONFIA_CORPUS)");
+        return;
+    };
+    let p = |rel: &str| x.join(rel).display().to_string();
+    let ec = p("aleksey-xmldsig-01/enveloped-sha256-ecdsa-sha256.xml");
+    let (c, j) = verify_json(&["verify".into(), ec.clone(), "--format".into(), "json".into()]);
+    assert_eq!(j["signatures"][0]["signature_intact"], false, "without the key nothing verifies");
+    assert_ne!(c, 0);
+    let args = [
+        "verify".into(),
+        ec,
+        "--public-key".into(),
+        p("keys/ec/ec-prime256v1-pubkey.pem"),
+        "--format".into(),
+        "json".into(),
+    ];
+    let (c, j) = verify_json(&args);
+    let s = &j["signatures"][0];
+    assert_eq!((s["signature_intact"].clone(), s["data_intact"].clone()), (true.into(), true.into()), "{j}");
+    assert_eq!(s["sub_indication"], "NO_SIGNING_CERTIFICATE_FOUND");
+    assert_eq!(c, 3);
+    let hmac = p("xmldsig11-interop-2012/signature-enveloping-hmac-sha256.xml");
+    let key = p("xmldsig11-interop-2012/keys/hmackey.bin");
+    let (c, j) = verify_json(&["verify".into(), hmac, "--hmac-key".into(), key, "--format".into(), "json".into()]);
+    assert_eq!(j["signatures"][0]["signature_intact"], true, "{j}");
+    assert_eq!(c, 3, "an HMAC signature has no certificate: never TOTAL_PASSED");
+}
+
+#[test]
+fn xml_only_flags_are_refused_for_cms() {
+    let v = |rel: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors").join(rel).display().to_string();
+    let o = confia(&["verify", &v("samples/attached-rsa.p7m"), "--hmac-key", &v("samples/content.txt")]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+}

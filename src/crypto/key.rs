@@ -65,6 +65,17 @@ pub enum PublicKey {
 }
 
 impl PublicKey {
+    /// Reads a PEM `PUBLIC KEY` or a DER `SubjectPublicKeyInfo`.
+    pub fn from_pem_or_der(data: &[u8]) -> Result<Self, CryptoError> {
+        match crate::pem::decode_all(data, &["PUBLIC KEY"]) {
+            Some(blocks) => match blocks.first() {
+                Some(der) => Self::from_spki_der(der),
+                None => Err(CryptoError::InvalidKey("no PUBLIC KEY block in the PEM data".into())),
+            },
+            None => Self::from_spki_der(data),
+        }
+    }
+
     /// Reads a DER `SubjectPublicKeyInfo`.
     pub fn from_spki_der(spki: &[u8]) -> Result<Self, CryptoError> {
         let bad = |m: String| CryptoError::InvalidKey(m);

@@ -11,3 +11,4 @@ mod xml;
 
 pub use indication::{FailedSub, IndeterminateSub, Indication, Verdict};
 pub use process::{RevocationChecking, ValidationConfig, ValidationError, Validator};
+pub use xml::XmlInputs;

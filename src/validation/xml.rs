@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::process::{Checks, Document, msg};
 use super::{FailedSub, IndeterminateSub as Ind, ValidationError, Validator};
+use crate::crypto::PublicKey;
 use crate::report::{CertificateRef, Level, PolicyRef, Report, SignatureReport};
 use crate::revocation::CrlSet;
 use crate::x509::Certificate;
@@ -13,17 +14,33 @@ use crate::xades;
 use crate::xml::dsig::{self, DSIG_NS, KeySource, SignatureCheck, VerifyInputs};
 use crate::xml::{self, NodeId, NodeKind, ParseOptions};
 
+/// Out-of-band inputs of XML signature validation, as xmlsec1 takes them.
+#[derive(Default)]
+pub struct XmlInputs {
+    /// Content of external references, by URI or by file name.
+    pub detached: HashMap<String, Vec<u8>>,
+    /// Public keys to try besides KeyInfo. A signature verified with a bare key has no signing
+    /// certificate: INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND, never TOTAL_PASSED.
+    pub public_keys: Vec<PublicKey>,
+    /// The HMAC key, for HMAC signatures (again never TOTAL_PASSED: no certificate).
+    pub hmac_key: Option<Vec<u8>>,
+}
+
 impl Validator {
-    /// Validates the XML signatures of a document (XMLDSig or XAdES). `detached` binds external
-    /// reference URIs (or their file names) to content. DTDs are refused.
-    pub fn validate_xml(&self, input: &[u8], detached: HashMap<String, Vec<u8>>) -> Result<Report, ValidationError> {
+    /// Validates the XML signatures of a document (XMLDSig or XAdES). DTDs are refused.
+    pub fn validate_xml(&self, input: &[u8], extra: XmlInputs) -> Result<Report, ValidationError> {
         let doc = xml::Document::parse(input, &ParseOptions::default())?;
         let top: Vec<NodeId> =
             dsig::find_signatures(&doc).into_iter().filter(|&s| !nested_in_signature(&doc, s)).collect();
         if top.is_empty() {
             return Err(ValidationError::NoSignature);
         }
-        let inputs = VerifyInputs { certificates: self.config().certificates.clone(), detached, ..Default::default() };
+        let inputs = VerifyInputs {
+            certificates: self.config().certificates.clone(),
+            detached: extra.detached,
+            public_keys: extra.public_keys,
+            hmac_key: extra.hmac_key.as_deref(),
+        };
         let mut signatures = Vec::new();
         for (i, &s) in top.iter().enumerate() {
             signatures.push(self.validate_xml_signature(&doc, s, &inputs, format!("S{}", i + 1))?);
