@@ -81,12 +81,8 @@ const XADES_DETACHED: &[(&str, &str)] = &[
 
 /// XAdES cases whose crypto verdict needs what the XML engine does not do yet (XPath Filter 2.0
 /// intersect, brainpool curves); listed in docs/conformance.md.
-const XADES_GAPS: &[&str] = &[
-    "dss/dss-xades/validation/qes-xades111-filter2.xml",
-    "dss/dss-xades/validation/xades-ecc-brainpool.xml",
-    // Manifest-level wrapping: Manifest references are not validated yet.
-    "dss/dss-xades/validation/xsw/XSW-enveloping-fake-manifest.xml",
-];
+const XADES_GAPS: &[&str] =
+    &["dss/dss-xades/validation/qes-xades111-filter2.xml", "dss/dss-xades/validation/xades-ecc-brainpool.xml"];
 
 #[test]
 fn cli_xades_verdicts_match_the_manifest() {

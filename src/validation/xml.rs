@@ -188,6 +188,44 @@ impl Validator {
                 }
             }
         }
+        // Manifest entries (XMLDSig 5.1), as DSS weighs them: an entry that is found must match
+        // its digest; entries that cannot be found are a warning, unless the signature signs
+        // nothing else that was found, in which case its signed data is not found at all.
+        let direct_data = check.references.iter().any(|x| {
+            x.manifest.is_none()
+                && x.reference_type.as_deref() != Some(xades::SIGNED_PROPERTIES_TYPE)
+                && x.intact.is_ok()
+        });
+        let entries: Vec<_> = check.references.iter().flat_map(|x| x.manifest.iter().flatten()).collect();
+        let any_entry_found = entries.iter().any(|e| e.intact.is_ok());
+        for entry in &entries {
+            let uri = entry.uri.clone().unwrap_or_default();
+            match &entry.intact {
+                Ok(true) => {}
+                Ok(false) => {
+                    all = false;
+                    let text = format!("manifest entry {uri:?} does not match its digest");
+                    r.messages.push(msg(Level::Error, "MANIFEST_HASH_MISMATCH", text));
+                    checks.cv_failed.get_or_insert(FailedSub::HashFailure);
+                }
+                Err(e) if direct_data || any_entry_found => {
+                    r.messages.push(msg(
+                        Level::Warning,
+                        "MANIFEST_ENTRY_NOT_FOUND",
+                        format!("manifest entry {uri:?}: {e}"),
+                    ));
+                }
+                Err(e) => {
+                    all = false;
+                    r.messages.push(msg(
+                        Level::Error,
+                        "MANIFEST_ENTRY_NOT_FOUND",
+                        format!("manifest entry {uri:?}: {e}"),
+                    ));
+                    checks.cv_indeterminate.get_or_insert(Ind::SignedDataNotFound);
+                }
+            }
+        }
         r.data_intact = Some(all && !check.references.is_empty());
     }
 }

@@ -131,6 +131,9 @@ pub struct ReferenceCheck {
     /// `Ok(true)`: the digest matches; `Ok(false)`: it does not; `Err`: it could not be computed
     /// (unsupported transform or algorithm, unresolvable URI).
     pub intact: Result<bool, String>,
+    /// When the reference selects a ds:Manifest: the results of its own References
+    /// (XMLDSig 5.1: validated and reported separately from core validation).
+    pub manifest: Option<Vec<ReferenceCheck>>,
 }
 
 /// The result of the core validation of one Signature element.
@@ -250,7 +253,15 @@ pub fn verify(doc: &Document, sig: NodeId, inputs: &VerifyInputs<'_>) -> Result<
         return Err(XmlError::Limit(format!("more than {MAX_REFERENCES} references")));
     }
     for r in refs {
-        check.references.push(reference(doc, r, sig, &ids, inputs));
+        let mut rc = reference(doc, r, sig, &ids, inputs);
+        if let Some(m) = rc.target.filter(|&t| is(doc, t, DSIG_NS, "Manifest")) {
+            let entries: Vec<NodeId> = children(doc, m, DSIG_NS, "Reference").take(MAX_REFERENCES + 1).collect();
+            if entries.len() > MAX_REFERENCES {
+                return Err(XmlError::Limit(format!("more than {MAX_REFERENCES} manifest references")));
+            }
+            rc.manifest = Some(entries.into_iter().map(|e| reference(doc, e, sig, &ids, inputs)).collect());
+        }
+        check.references.push(rc);
     }
 
     // SignatureValue over the canonical SignedInfo (3.2.2)
@@ -325,6 +336,7 @@ fn reference(
         reference_type: attr(doc, r, "Type"),
         target: None,
         intact: Err(String::new()),
+        manifest: None,
     };
     out.intact = (|| -> Result<bool, String> {
         let dm = child(doc, r, DSIG_NS, "DigestMethod").ok_or("no DigestMethod")?;
