@@ -11,7 +11,7 @@ use crate::report::{CertificateRef, Level, PolicyRef, Report, SignatureReport};
 use crate::revocation::CrlSet;
 use crate::x509::Certificate;
 use crate::xades;
-use crate::xml::dsig::{self, DSIG_NS, KeySource, SignatureCheck, VerifyInputs};
+use crate::xml::dsig::{self, DSIG_NS, KeySource, ReferenceError, SignatureCheck, VerifyInputs};
 use crate::xml::{self, NodeId, NodeKind, ParseOptions};
 
 /// Out-of-band inputs of XML signature validation, as xmlsec1 takes them.
@@ -81,12 +81,9 @@ impl Validator {
             }
         }
         self.reference_checks(&check, &mut r, &mut checks);
-        if !check.references.iter().any(|x| x.reference_type.as_deref() != Some(xades::SIGNED_PROPERTIES_TYPE)) {
-            r.messages.push(msg(
-                Level::Error,
-                "SIGNED_DATA_NOT_FOUND",
-                "the signature references no data object".into(),
-            ));
+        if !check.signed_data_found() {
+            let text = "the signature signs no data object that was found".to_string();
+            r.messages.push(msg(Level::Error, "SIGNED_DATA_NOT_FOUND", text));
             checks.cv_indeterminate.get_or_insert(Ind::SignedDataNotFound);
         }
 
@@ -176,7 +173,7 @@ impl Validator {
                     ));
                     checks.cv_failed.get_or_insert(FailedSub::HashFailure);
                 }
-                Err(e) if e.contains("occurs more than once") => {
+                Err(e @ ReferenceError::DuplicateId(_)) => {
                     all = false;
                     r.messages.push(msg(Level::Error, "DUPLICATE_ID", format!("reference {uri:?}: {e}")));
                     checks.format = true;
@@ -189,16 +186,9 @@ impl Validator {
             }
         }
         // Manifest entries (XMLDSig 5.1), as DSS weighs them: an entry that is found must match
-        // its digest; entries that cannot be found are a warning, unless the signature signs
-        // nothing else that was found, in which case its signed data is not found at all.
-        let direct_data = check.references.iter().any(|x| {
-            x.manifest.is_none()
-                && x.reference_type.as_deref() != Some(xades::SIGNED_PROPERTIES_TYPE)
-                && x.intact.is_ok()
-        });
-        let entries: Vec<_> = check.references.iter().flat_map(|x| x.manifest.iter().flatten()).collect();
-        let any_entry_found = entries.iter().any(|e| e.intact.is_ok());
-        for entry in &entries {
+        // its digest; one that cannot be found is a warning (when nothing signed is found at
+        // all, `signed_data_found` has already made that SIGNED_DATA_NOT_FOUND).
+        for entry in check.references.iter().flat_map(|x| x.manifest.iter().flatten()) {
             let uri = entry.uri.clone().unwrap_or_default();
             match &entry.intact {
                 Ok(true) => {}
@@ -208,21 +198,9 @@ impl Validator {
                     r.messages.push(msg(Level::Error, "MANIFEST_HASH_MISMATCH", text));
                     checks.cv_failed.get_or_insert(FailedSub::HashFailure);
                 }
-                Err(e) if direct_data || any_entry_found => {
-                    r.messages.push(msg(
-                        Level::Warning,
-                        "MANIFEST_ENTRY_NOT_FOUND",
-                        format!("manifest entry {uri:?}: {e}"),
-                    ));
-                }
                 Err(e) => {
-                    all = false;
-                    r.messages.push(msg(
-                        Level::Error,
-                        "MANIFEST_ENTRY_NOT_FOUND",
-                        format!("manifest entry {uri:?}: {e}"),
-                    ));
-                    checks.cv_indeterminate.get_or_insert(Ind::SignedDataNotFound);
+                    let text = format!("manifest entry {uri:?}: {e}");
+                    r.messages.push(msg(Level::Warning, "MANIFEST_ENTRY_NOT_FOUND", text));
                 }
             }
         }

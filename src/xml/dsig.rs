@@ -128,12 +128,34 @@ pub struct ReferenceCheck {
     pub reference_type: Option<String>,
     /// The element its URI selected, for same-document references.
     pub target: Option<NodeId>,
-    /// `Ok(true)`: the digest matches; `Ok(false)`: it does not; `Err`: it could not be computed
-    /// (unsupported transform or algorithm, unresolvable URI).
-    pub intact: Result<bool, String>,
+    /// `Ok(true)`: the digest matches; `Ok(false)`: it does not; `Err`: it could not be computed.
+    pub intact: Result<bool, ReferenceError>,
     /// When the reference selects a ds:Manifest: the results of its own References
     /// (XMLDSig 5.1: validated and reported separately from core validation).
     pub manifest: Option<Vec<ReferenceCheck>>,
+}
+
+/// Why a Reference's digest could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReferenceError {
+    /// The Id it references occurs more than once: signature wrapping, it selects nothing.
+    #[error("Id {0:?} occurs more than once")]
+    DuplicateId(String),
+    /// Anything else: unresolvable URI, unsupported transform or algorithm, malformed element.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<String> for ReferenceError {
+    fn from(s: String) -> Self {
+        ReferenceError::Other(s)
+    }
+}
+
+impl From<&str> for ReferenceError {
+    fn from(s: &str) -> Self {
+        ReferenceError::Other(s.to_string())
+    }
 }
 
 /// The result of the core validation of one Signature element.
@@ -157,6 +179,16 @@ impl SignatureCheck {
         self.signature_intact == Ok(true)
             && !self.references.is_empty()
             && self.references.iter().all(|r| r.intact == Ok(true))
+    }
+
+    /// Whether the signature signs data that was found (as DSS judges it): a data reference
+    /// (neither the XAdES SignedProperties nor a Manifest) that resolved, or a Manifest entry
+    /// that resolved. Manifest entries that cannot be found matter only when nothing else is.
+    pub fn signed_data_found(&self) -> bool {
+        self.references.iter().any(|r| match &r.manifest {
+            Some(entries) => entries.iter().any(|e| e.intact.is_ok()),
+            None => r.reference_type.as_deref() != Some(crate::xades::SIGNED_PROPERTIES_TYPE) && r.intact.is_ok(),
+        })
     }
 }
 
@@ -335,10 +367,10 @@ fn reference(
         uri: uri.clone(),
         reference_type: attr(doc, r, "Type"),
         target: None,
-        intact: Err(String::new()),
+        intact: Err(ReferenceError::Other(String::new())),
         manifest: None,
     };
-    out.intact = (|| -> Result<bool, String> {
+    out.intact = (|| -> Result<bool, ReferenceError> {
         let dm = child(doc, r, DSIG_NS, "DigestMethod").ok_or("no DigestMethod")?;
         let dm_uri = attr(doc, dm, "Algorithm").unwrap_or_default();
         let alg = digest_method(&dm_uri).ok_or_else(|| format!("unsupported digest method {dm_uri}"))?;
@@ -357,9 +389,9 @@ fn reference(
                 };
                 let target = match ids.get(&id).map(Vec::as_slice) {
                     Some([one]) => *one,
-                    Some([]) | None => return Err(format!("no element with Id {id:?}")),
+                    Some([]) | None => return Err(format!("no element with Id {id:?}").into()),
                     // Signature wrapping defence: an Id that is not unique selects nothing.
-                    Some(_) => return Err(format!("Id {id:?} occurs more than once")),
+                    Some(_) => return Err(ReferenceError::DuplicateId(id)),
                 };
                 out.target = Some(target);
                 Data::Nodes { apex: Some(target), exclude: Vec::new(), comments }
@@ -379,7 +411,7 @@ fn reference(
         if let Some(ts) = child(doc, r, DSIG_NS, "Transforms") {
             let list: Vec<NodeId> = children(doc, ts, DSIG_NS, "Transform").collect();
             if list.len() > MAX_TRANSFORMS {
-                return Err(format!("more than {MAX_TRANSFORMS} transforms"));
+                return Err(format!("more than {MAX_TRANSFORMS} transforms").into());
             }
             for t in list {
                 let t_uri = attr(doc, t, "Algorithm").unwrap_or_default();

@@ -68,19 +68,14 @@ fn check(corpus: &Corpus, case: &Case) -> Outcome {
         })
         .collect();
     let results: Vec<_> = sigs.iter().map(|&s| verify(&doc, s, &inputs)).collect();
-    // Valid: the XMLDSig core holds and the signed properties are the signature's own.
+    // Valid: the XMLDSig core holds, the signed properties are the signature's own, and the
+    // signed data was found (Manifest entries as DSS weighs them).
     let all_valid = !results.is_empty()
         && results.iter().all(|r| {
             r.as_ref().is_ok_and(|r| {
-                // Manifest entries count when they are all the signature signs (as DSS).
-                let only_manifests = !r.references.iter().any(|x| {
-                    x.manifest.is_none() && x.reference_type.as_deref() != Some(confia::xades::SIGNED_PROPERTIES_TYPE)
-                });
-                let entry_found =
-                    r.references.iter().flat_map(|x| x.manifest.iter().flatten()).any(|e| e.intact == Ok(true));
                 r.crypto_valid()
                     && confia::xades::check_signed_properties_binding(&doc, r).is_ok()
-                    && (!only_manifests || entry_found)
+                    && r.signed_data_found()
             })
         });
     let summary = || {
