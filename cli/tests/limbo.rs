@@ -10,16 +10,7 @@ use std::path::{Path, PathBuf};
 
 use common::{code, confia};
 
-const NOT_APPLICABLE: &[&str] = &[
-    "webpki::san::",
-    "webpki::eku::",
-    "rfc5280::eku::",
-    "webpki::aki::",
-    "webpki::nc::",
-    "webpki::forbidden-",
-    "webpki::ee-basicconstraints-ca",
-    "webpki::malformed-aia",
-];
+include!("../../tests/conformance/limbo_scope.rs");
 
 fn corpus_root() -> PathBuf {
     std::env::var_os("CONFIA_CORPUS")
@@ -40,7 +31,8 @@ fn limbo_through_cert_verify() {
         let id = case["id"].as_str().unwrap();
         let features: Vec<&str> =
             case["features"].as_array().into_iter().flatten().filter_map(|f| f.as_str()).collect();
-        if NOT_APPLICABLE.iter().any(|p| id.starts_with(p)) || features.contains(&"max-chain-depth") {
+        if NOT_APPLICABLE.iter().any(|p| id.starts_with(p)) || features.iter().any(|f| UNSUPPORTED_FEATURES.contains(f))
+        {
             continue;
         }
         applicable += 1;

@@ -18,20 +18,7 @@ use time::macros::datetime;
 
 use super::corpus::{Corpus, Outcome, Scoreboard};
 
-/// Id prefixes that are TLS- or WebPKI-specific (hostname / SAN matching, EKU, CA/B Forum profile).
-pub const NOT_APPLICABLE: &[&str] = &[
-    "webpki::san::",
-    "webpki::eku::",
-    "rfc5280::eku::",
-    "webpki::aki::",
-    "webpki::nc::",
-    "webpki::forbidden-",
-    "webpki::ee-basicconstraints-ca",
-    "webpki::malformed-aia",
-];
-
-/// Features that name inputs confia does not take.
-const UNSUPPORTED_FEATURES: &[&str] = &["max-chain-depth"];
+include!("limbo_scope.rs");
 
 /// When a case gives no validation time: inside every limbo certificate's validity.
 const DEFAULT_TIME: OffsetDateTime = datetime!(2024-01-01 0:00 UTC);
