@@ -7,6 +7,7 @@ use std::sync::Arc;
 use clap::ValueEnum;
 use confia::cades::{self, SignOptions};
 use confia::crypto::{DigestAlgorithm, SoftwareSigner};
+use confia::xades;
 
 use crate::{Failure, exit, load};
 
@@ -21,11 +22,31 @@ pub enum Digest {
     Sha512,
 }
 
+/// Signature formats confia creates.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// CAdES-BASELINE-B (CMS, DER output)
+    Cades,
+    /// XAdES-BASELINE-B (XML output)
+    Xades,
+}
+
+/// Where the signature goes relative to the content.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Packaging {
+    /// XAdES only: the signature becomes the last child of the XML document's element.
+    Enveloped,
+    /// The content goes inside the signature (CAdES attached; XAdES ds:Object).
+    Enveloping,
+    /// The content stays outside the signature.
+    Detached,
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The content to sign.
     input: PathBuf,
-    /// Where to write the signature (DER). Never the input; an existing file needs --force.
+    /// Where to write the signature. Never the input; an existing file needs --force.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
     /// The private key: PKCS#8 (PEM or DER), PKCS#1/SEC1 PEM, or PKCS#12 with --password-file.
@@ -37,9 +58,18 @@ pub struct Args {
     /// A chain certificate to embed (PEM or DER). Repeatable.
     #[arg(long = "chain", value_name = "FILE")]
     chain: Vec<PathBuf>,
-    /// Produce a detached signature (the content is not embedded).
-    #[arg(long)]
+    /// Signature format.
+    #[arg(long, value_enum, default_value = "cades")]
+    format: Format,
+    /// Packaging: default enveloping for CAdES, enveloped for XAdES.
+    #[arg(long, value_enum)]
+    packaging: Option<Packaging>,
+    /// Same as --packaging detached.
+    #[arg(long, conflicts_with = "packaging")]
     detached: bool,
+    /// XAdES DataObjectFormat MimeType (default: from the file name; text/xml for XML).
+    #[arg(long, value_name = "TYPE")]
+    mime_type: Option<String>,
     /// Digest algorithm.
     #[arg(long, value_enum, default_value = "sha256")]
     digest: Digest,
@@ -89,20 +119,55 @@ pub fn run(a: Args) -> Result<u8, Failure> {
     for p in &a.chain {
         chain.extend(load::certificates(p)?);
     }
-    let opts = SignOptions {
-        digest: match a.digest {
-            Digest::Sha256 => DigestAlgorithm::Sha256,
-            Digest::Sha384 => DigestAlgorithm::Sha384,
-            Digest::Sha512 => DigestAlgorithm::Sha512,
-        },
-        detached: a.detached,
-        signing_time: a.signing_time.unwrap_or_else(time::OffsetDateTime::now_utc),
-        chain,
+    let digest = match a.digest {
+        Digest::Sha256 => DigestAlgorithm::Sha256,
+        Digest::Sha384 => DigestAlgorithm::Sha384,
+        Digest::Sha512 => DigestAlgorithm::Sha512,
     };
-    let mut input =
-        std::fs::File::open(&a.input).map_err(|e| Failure::unreadable(format!("{}: {e}", a.input.display())))?;
-    let der =
-        cades::sign(&mut input, &signer, &opts).map_err(|e| Failure { code: exit::FAILED, message: e.to_string() })?;
+    let signing_time = a.signing_time.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let packaging = match (a.detached, a.packaging, a.format) {
+        (true, _, _) => Packaging::Detached,
+        (false, Some(p), _) => p,
+        (false, None, Format::Cades) => Packaging::Enveloping,
+        (false, None, Format::Xades) => Packaging::Enveloped,
+    };
+    let der = match a.format {
+        Format::Cades => {
+            if packaging == Packaging::Enveloped {
+                return Err(Failure::usage(
+                    "CAdES has no enveloped packaging; use --packaging enveloping or detached, or --format xades",
+                ));
+            }
+            let opts = SignOptions { digest, detached: packaging == Packaging::Detached, signing_time, chain };
+            let mut input = std::fs::File::open(&a.input)
+                .map_err(|e| Failure::unreadable(format!("{}: {e}", a.input.display())))?;
+            cades::sign(&mut input, &signer, &opts)
+                .map_err(|e| Failure { code: exit::FAILED, message: e.to_string() })?
+        }
+        Format::Xades => {
+            let content = load::read_limited(&a.input, confia::xml::MAX_XML_SIZE as u64)?;
+            let packaging = match packaging {
+                Packaging::Enveloped => xades::sign::Packaging::Enveloped,
+                Packaging::Enveloping => xades::sign::Packaging::Enveloping,
+                Packaging::Detached => xades::sign::Packaging::Detached {
+                    uri: a.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                },
+            };
+            let is_xml = matches!(packaging, xades::sign::Packaging::Enveloped)
+                || confia::xml::Document::parse(&content, &Default::default()).is_ok();
+            let mime = a.mime_type.clone().unwrap_or_else(|| mime_type(&a.input, is_xml).to_string());
+            let mut opts = xades::sign::SignOptions::new(packaging, signing_time, mime);
+            opts.digest = digest;
+            opts.chain = chain;
+            xades::sign::sign(&content, &signer, &opts).map_err(|e| match e {
+                xades::sign::SignError::Document(_) | xades::sign::SignError::NotUtf8(_) => Failure::unreadable(format!(
+                    "{}: {e} (an enveloped signature needs an XML document; use --packaging enveloping or detached)",
+                    a.input.display()
+                )),
+                e => Failure { code: exit::FAILED, message: e.to_string() },
+            })?
+        }
+    };
     write_atomically(&a.output, &der, a.force)?;
     Ok(exit::PASSED)
 }
@@ -140,4 +205,21 @@ fn write_atomically(path: &Path, data: &[u8], force: bool) -> Result<(), Failure
         tmp.persist_noclobber(path).map_err(|e| fail(e.error))?;
     }
     Ok(())
+}
+
+/// The DataObjectFormat MimeType guessed from the file name.
+fn mime_type(path: &Path, is_xml: bool) -> &'static str {
+    if is_xml {
+        return "text/xml";
+    }
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "json" => "application/json",
+        "html" | "htm" => "text/html",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    }
 }

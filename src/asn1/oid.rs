@@ -185,7 +185,9 @@ oids! {
     SHA512_WITH_RSA = [1, 2, 840, 113549, 1, 1, 13];
     /// sha224WithRSAEncryption
     SHA224_WITH_RSA = [1, 2, 840, 113549, 1, 1, 14];
-    /// id-rsassa-pkcs1-v1_5-with-sha3-256 (NIST CSOR)
+    /// id-rsassa-pkcs1-v1_5-with-sha3-224 (NIST CSOR)
+    SHA3_224_WITH_RSA = [2, 16, 840, 1, 101, 3, 4, 3, 13];
+    /// id-rsassa-pkcs1-v1_5-with-sha3-256
     SHA3_256_WITH_RSA = [2, 16, 840, 1, 101, 3, 4, 3, 14];
     /// id-rsassa-pkcs1-v1_5-with-sha3-384
     SHA3_384_WITH_RSA = [2, 16, 840, 1, 101, 3, 4, 3, 15];
@@ -203,6 +205,8 @@ oids! {
     ECDSA_WITH_SHA384 = [1, 2, 840, 10045, 4, 3, 3];
     /// ecdsa-with-SHA512
     ECDSA_WITH_SHA512 = [1, 2, 840, 10045, 4, 3, 4];
+    /// id-ecdsa-with-sha3-224
+    ECDSA_WITH_SHA3_224 = [2, 16, 840, 1, 101, 3, 4, 3, 9];
     /// id-ecdsa-with-sha3-256
     ECDSA_WITH_SHA3_256 = [2, 16, 840, 1, 101, 3, 4, 3, 10];
     /// id-ecdsa-with-sha3-384
@@ -229,6 +233,8 @@ oids! {
     SHA384 = [2, 16, 840, 1, 101, 3, 4, 2, 2];
     /// id-sha512
     SHA512 = [2, 16, 840, 1, 101, 3, 4, 2, 3];
+    /// id-sha3-224
+    SHA3_224 = [2, 16, 840, 1, 101, 3, 4, 2, 7];
     /// id-sha3-256
     SHA3_256 = [2, 16, 840, 1, 101, 3, 4, 2, 8];
     /// id-sha3-384

@@ -124,10 +124,7 @@ pub fn sign(content: &mut dyn Read, signer: &dyn Signer, opts: &SignOptions) -> 
 
 /// `SigningCertificateV2` (RFC 5035 3) naming `cert` by digest and issuerSerial.
 fn signing_certificate_v2(cert: &Certificate, digest: DigestAlgorithm) -> Vec<u8> {
-    let issuer_serial = der::sequence(&[
-        &der::sequence(&[&der::context(4, true, cert.issuer().der())]),
-        &der::unsigned_integer(cert.serial()),
-    ]);
+    let issuer_serial = cert.issuer_serial_der();
     let cert_hash = der::octet_string(&digest.digest(cert.der()));
     // RFC 5035 4: hashAlgorithm DEFAULT id-sha256, so DER leaves it out for SHA-256.
     let ess_cert_id = if digest == DigestAlgorithm::Sha256 {

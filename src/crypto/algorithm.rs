@@ -25,6 +25,9 @@ pub enum DigestAlgorithm {
     /// SHA-512
     #[serde(rename = "SHA-512")]
     Sha512,
+    /// SHA3-224
+    #[serde(rename = "SHA3-224")]
+    Sha3_224,
     /// SHA3-256
     #[serde(rename = "SHA3-256")]
     Sha3_256,
@@ -38,12 +41,13 @@ pub enum DigestAlgorithm {
 
 impl DigestAlgorithm {
     /// Every supported digest.
-    pub const ALL: [DigestAlgorithm; 8] = [
+    pub const ALL: [DigestAlgorithm; 9] = [
         Self::Sha1,
         Self::Sha224,
         Self::Sha256,
         Self::Sha384,
         Self::Sha512,
+        Self::Sha3_224,
         Self::Sha3_256,
         Self::Sha3_384,
         Self::Sha3_512,
@@ -62,6 +66,7 @@ impl DigestAlgorithm {
             Self::Sha256 => oid::SHA256,
             Self::Sha384 => oid::SHA384,
             Self::Sha512 => oid::SHA512,
+            Self::Sha3_224 => oid::SHA3_224,
             Self::Sha3_256 => oid::SHA3_256,
             Self::Sha3_384 => oid::SHA3_384,
             Self::Sha3_512 => oid::SHA3_512,
@@ -76,6 +81,7 @@ impl DigestAlgorithm {
             Self::Sha256 => "SHA-256",
             Self::Sha384 => "SHA-384",
             Self::Sha512 => "SHA-512",
+            Self::Sha3_224 => "SHA3-224",
             Self::Sha3_256 => "SHA3-256",
             Self::Sha3_384 => "SHA3-384",
             Self::Sha3_512 => "SHA3-512",
@@ -86,7 +92,7 @@ impl DigestAlgorithm {
     pub fn output_len(self) -> usize {
         match self {
             Self::Sha1 => 20,
-            Self::Sha224 => 28,
+            Self::Sha224 | Self::Sha3_224 => 28,
             Self::Sha256 | Self::Sha3_256 => 32,
             Self::Sha384 | Self::Sha3_384 => 48,
             Self::Sha512 | Self::Sha3_512 => 64,
@@ -173,6 +179,7 @@ impl SignatureAlgorithm {
             x if x == oid::SHA256_WITH_RSA => pkcs1(D::Sha256),
             x if x == oid::SHA384_WITH_RSA => pkcs1(D::Sha384),
             x if x == oid::SHA512_WITH_RSA => pkcs1(D::Sha512),
+            x if x == oid::SHA3_224_WITH_RSA => pkcs1(D::Sha3_224),
             x if x == oid::SHA3_256_WITH_RSA => pkcs1(D::Sha3_256),
             x if x == oid::SHA3_384_WITH_RSA => pkcs1(D::Sha3_384),
             x if x == oid::SHA3_512_WITH_RSA => pkcs1(D::Sha3_512),
@@ -184,6 +191,7 @@ impl SignatureAlgorithm {
             x if x == oid::ECDSA_WITH_SHA256 => ec(D::Sha256),
             x if x == oid::ECDSA_WITH_SHA384 => ec(D::Sha384),
             x if x == oid::ECDSA_WITH_SHA512 => ec(D::Sha512),
+            x if x == oid::ECDSA_WITH_SHA3_224 => ec(D::Sha3_224),
             x if x == oid::ECDSA_WITH_SHA3_256 => ec(D::Sha3_256),
             x if x == oid::ECDSA_WITH_SHA3_384 => ec(D::Sha3_384),
             x if x == oid::ECDSA_WITH_SHA3_512 => ec(D::Sha3_512),
@@ -217,6 +225,7 @@ impl SignatureAlgorithm {
                     D::Sha256 => oid::SHA256_WITH_RSA,
                     D::Sha384 => oid::SHA384_WITH_RSA,
                     D::Sha512 => oid::SHA512_WITH_RSA,
+                    D::Sha3_224 => oid::SHA3_224_WITH_RSA,
                     D::Sha3_256 => oid::SHA3_256_WITH_RSA,
                     D::Sha3_384 => oid::SHA3_384_WITH_RSA,
                     D::Sha3_512 => oid::SHA3_512_WITH_RSA,
@@ -230,6 +239,7 @@ impl SignatureAlgorithm {
                     D::Sha256 => oid::ECDSA_WITH_SHA256,
                     D::Sha384 => oid::ECDSA_WITH_SHA384,
                     D::Sha512 => oid::ECDSA_WITH_SHA512,
+                    D::Sha3_224 => oid::ECDSA_WITH_SHA3_224,
                     D::Sha3_256 => oid::ECDSA_WITH_SHA3_256,
                     D::Sha3_384 => oid::ECDSA_WITH_SHA3_384,
                     D::Sha3_512 => oid::ECDSA_WITH_SHA3_512,

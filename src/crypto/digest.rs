@@ -25,6 +25,8 @@ pub enum Hasher {
     Sha384(sha2::Sha384),
     /// SHA-512
     Sha512(sha2::Sha512),
+    /// SHA3-224
+    Sha3_224(sha3::Sha3_224),
     /// SHA3-256
     Sha3_256(sha3::Sha3_256),
     /// SHA3-384
@@ -42,6 +44,7 @@ impl Hasher {
             DigestAlgorithm::Sha256 => Self::Sha256(Digest::new()),
             DigestAlgorithm::Sha384 => Self::Sha384(Digest::new()),
             DigestAlgorithm::Sha512 => Self::Sha512(Digest::new()),
+            DigestAlgorithm::Sha3_224 => Self::Sha3_224(Digest::new()),
             DigestAlgorithm::Sha3_256 => Self::Sha3_256(Digest::new()),
             DigestAlgorithm::Sha3_384 => Self::Sha3_384(Digest::new()),
             DigestAlgorithm::Sha3_512 => Self::Sha3_512(Digest::new()),
@@ -56,6 +59,7 @@ impl Hasher {
             Self::Sha256(h) => h.update(data),
             Self::Sha384(h) => h.update(data),
             Self::Sha512(h) => h.update(data),
+            Self::Sha3_224(h) => h.update(data),
             Self::Sha3_256(h) => h.update(data),
             Self::Sha3_384(h) => h.update(data),
             Self::Sha3_512(h) => h.update(data),
@@ -70,6 +74,7 @@ impl Hasher {
             Self::Sha256(h) => h.finalize().to_vec(),
             Self::Sha384(h) => h.finalize().to_vec(),
             Self::Sha512(h) => h.finalize().to_vec(),
+            Self::Sha3_224(h) => h.finalize().to_vec(),
             Self::Sha3_256(h) => h.finalize().to_vec(),
             Self::Sha3_384(h) => h.finalize().to_vec(),
             Self::Sha3_512(h) => h.finalize().to_vec(),

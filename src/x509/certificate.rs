@@ -323,6 +323,16 @@ impl Certificate {
     pub fn serial_hex(&self) -> String {
         hex::encode(&self.serial)
     }
+    /// The DER `IssuerSerial` naming this certificate (RFC 5035 / RFC 5755: the issuer as a
+    /// one-name `GeneralNames`, and the serial number), as signing-certificate-v2 attributes
+    /// and XAdES IssuerSerialV2 carry it.
+    pub fn issuer_serial_der(&self) -> Vec<u8> {
+        use crate::asn1::der;
+        der::sequence(&[
+            &der::sequence(&[&der::context(4, true, self.issuer.der())]),
+            &der::unsigned_integer(&self.serial),
+        ])
+    }
     /// The issuer name.
     pub fn issuer(&self) -> &Name {
         &self.issuer

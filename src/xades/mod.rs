@@ -3,6 +3,8 @@
 //! must be the one inside its own QualifyingProperties (the element whose Target names the
 //! signature), or a wrapped copy elsewhere could stand in for it.
 
+pub mod sign;
+
 use crate::xml::dsig::{DSIG_NS, SignatureCheck};
 use crate::xml::{Document, NodeId, NodeKind};
 

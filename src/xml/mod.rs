@@ -18,6 +18,7 @@ pub mod c14n;
 mod dom;
 pub mod dsig;
 mod dtd;
+pub(crate) mod span;
 
 pub use dom::{Attribute, Document, Node, NodeId, NodeKind, ParseOptions};
 

@@ -1,0 +1,73 @@
+//! Byte positions of the document element in the original input, so a signer can insert a
+//! Signature or embed the element without re-serializing (and so altering) the user's document.
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use super::XmlError;
+
+/// Where the document element lies in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RootSpan {
+    /// Offset of its `<`.
+    pub start: usize,
+    /// Offset where new last children go: the `</` of its end tag, or the `/>` of an empty
+    /// element tag.
+    pub content_end: usize,
+    /// Offset just past its end.
+    pub end: usize,
+    /// Written as an empty element tag (`<a/>`).
+    pub empty: bool,
+}
+
+/// Finds the document element of a well-formed `input` (parse it first: this only measures).
+pub(crate) fn root_span(input: &[u8]) -> Result<RootSpan, XmlError> {
+    let mal = |m: String| XmlError::Malformed(m);
+    let mut reader = Reader::from_reader(input);
+    let mut depth = 0usize;
+    let mut start = None;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| mal(e.to_string()))?;
+        let after = reader.buffer_position() as usize;
+        match event {
+            Event::Start(_) => {
+                if depth == 0 {
+                    start = Some(before);
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.checked_sub(1).ok_or_else(|| mal("unbalanced end tag".into()))?;
+                if depth == 0 {
+                    let start = start.ok_or_else(|| mal("end tag before the document element".into()))?;
+                    return Ok(RootSpan { start, content_end: before, end: after, empty: false });
+                }
+            }
+            Event::Empty(_) if depth == 0 => {
+                return Ok(RootSpan { start: before, content_end: after - 2, end: after, empty: true });
+            }
+            Event::Eof => return Err(mal("no document element".into())),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_document_element() {
+        let doc = b"<?xml version='1.0'?>\n<!--c--><a x='1'><b/>t</a>\n<!--after-->";
+        let s = root_span(doc).unwrap();
+        assert_eq!(&doc[s.start..s.end], b"<a x='1'><b/>t</a>");
+        assert_eq!(&doc[s.content_end..s.end], b"</a>");
+        assert!(!s.empty);
+        let e = b"<a x='/>'/>";
+        let s = root_span(e).unwrap();
+        assert!(s.empty);
+        assert_eq!(&e[s.content_end..], b"/>");
+        assert!(root_span(b"<!--only-->").is_err());
+    }
+}
