@@ -195,6 +195,14 @@ oids! {
     SHA3_512_WITH_RSA = [2, 16, 840, 1, 101, 3, 4, 3, 16];
     /// id-ecPublicKey (RFC 5480)
     EC_PUBLIC_KEY = [1, 2, 840, 10045, 2, 1];
+    /// id-dsa (RFC 3279 2.3.2)
+    DSA = [1, 2, 840, 10040, 4, 1];
+    /// id-dsa-with-sha1 (RFC 3279 2.2.2)
+    DSA_WITH_SHA1 = [1, 2, 840, 10040, 4, 3];
+    /// id-dsa-with-sha224 (RFC 5758 3.1)
+    DSA_WITH_SHA224 = [2, 16, 840, 1, 101, 3, 4, 3, 1];
+    /// id-dsa-with-sha256 (RFC 5758 3.1)
+    DSA_WITH_SHA256 = [2, 16, 840, 1, 101, 3, 4, 3, 2];
     /// ecdsa-with-SHA1 (RFC 3279)
     ECDSA_WITH_SHA1 = [1, 2, 840, 10045, 4, 1];
     /// ecdsa-with-SHA224 (RFC 5758)

@@ -143,6 +143,8 @@ pub enum SignatureScheme {
     Ecdsa,
     /// Ed25519 (RFC 8032, pure): signs the message itself.
     Ed25519,
+    /// DSA (FIPS 186-4), DER-encoded `Dss-Sig-Value`; verification only.
+    Dsa,
 }
 
 /// A complete signature algorithm: scheme and digest.
@@ -186,6 +188,10 @@ impl SignatureAlgorithm {
             x if x == oid::RSASSA_PSS => return pss_parameters(params.as_ref()),
             // RFC 5758 3.2: ECDSA parameters are absent.
             x if x == oid::EC_PUBLIC_KEY => ec(hint()?),
+            // RFC 3279 2.2.2 / RFC 5758 3.1: DSA parameters are absent.
+            x if x == oid::DSA_WITH_SHA1 => Ok(Self { scheme: SignatureScheme::Dsa, digest: D::Sha1 }),
+            x if x == oid::DSA_WITH_SHA224 => Ok(Self { scheme: SignatureScheme::Dsa, digest: D::Sha224 }),
+            x if x == oid::DSA_WITH_SHA256 => Ok(Self { scheme: SignatureScheme::Dsa, digest: D::Sha256 }),
             x if x == oid::ECDSA_WITH_SHA1 => ec(D::Sha1),
             x if x == oid::ECDSA_WITH_SHA224 => ec(D::Sha224),
             x if x == oid::ECDSA_WITH_SHA256 => ec(D::Sha256),
@@ -247,6 +253,12 @@ impl SignatureAlgorithm {
                 der::algorithm(&o, None)
             }
             (SignatureScheme::Ed25519, _) => der::algorithm(&oid::ED25519, None),
+            (SignatureScheme::Dsa, D::Sha1) => der::algorithm(&oid::DSA_WITH_SHA1, None),
+            (SignatureScheme::Dsa, D::Sha224) => der::algorithm(&oid::DSA_WITH_SHA224, None),
+            (SignatureScheme::Dsa, D::Sha256) => der::algorithm(&oid::DSA_WITH_SHA256, None),
+            (SignatureScheme::Dsa, d) => {
+                return Err(CryptoError::UnsupportedAlgorithm(format!("DSA with {d}")));
+            }
             (SignatureScheme::RsaPss { .. }, _) => {
                 return Err(CryptoError::UnsupportedAlgorithm("writing RSASSA-PSS parameters".into()));
             }
@@ -261,6 +273,7 @@ impl fmt::Display for SignatureAlgorithm {
             SignatureScheme::RsaPss { salt_len } => write!(f, "RSASSA-PSS with {} (salt {salt_len})", self.digest),
             SignatureScheme::Ecdsa => write!(f, "ECDSA with {}", self.digest),
             SignatureScheme::Ed25519 => f.write_str("Ed25519"),
+            SignatureScheme::Dsa => write!(f, "DSA with {}", self.digest),
         }
     }
 }

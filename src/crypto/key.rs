@@ -24,13 +24,15 @@ pub enum KeyKind {
     P521,
     /// Ed25519.
     Ed25519,
+    /// DSA with the size of p in bits.
+    Dsa(usize),
 }
 
 impl KeyKind {
     /// Effective size in bits (the modulus for RSA, the field for curves).
     pub fn bits(self) -> usize {
         match self {
-            Self::Rsa(b) => b,
+            Self::Rsa(b) | Self::Dsa(b) => b,
             Self::P256 | Self::Ed25519 => 256,
             Self::P384 => 384,
             Self::P521 => 521,
@@ -45,6 +47,7 @@ impl KeyKind {
             Self::P384 => "P-384".into(),
             Self::P521 => "P-521".into(),
             Self::Ed25519 => "Ed25519".into(),
+            Self::Dsa(b) => format!("DSA-{b}"),
         }
     }
 }
@@ -62,6 +65,8 @@ pub enum PublicKey {
     P521(p521::ecdsa::VerifyingKey),
     /// Ed25519
     Ed25519(ed25519_dalek::VerifyingKey),
+    /// DSA, with the size of p in bits
+    Dsa(Box<dsa::VerifyingKey>, usize),
 }
 
 impl PublicKey {
@@ -109,6 +114,7 @@ impl PublicKey {
                 let raw: [u8; 32] = bits.try_into().map_err(|_| bad("Ed25519 key is not 32 bytes".into()))?;
                 Ok(Self::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(&raw).map_err(|e| bad(e.to_string()))?))
             }
+            o if o == oid::DSA => dsa_key(params.as_ref(), bits),
             // RSASSA-PSS-only keys (RFC 4055 1.2) carry the same RSAPublicKey.
             o if o == oid::RSASSA_PSS => rsa_from_pkcs1(bits),
             o => Err(CryptoError::UnsupportedAlgorithm(format!("public key algorithm {o}"))),
@@ -123,6 +129,7 @@ impl PublicKey {
             Self::P384(_) => KeyKind::P384,
             Self::P521(_) => KeyKind::P521,
             Self::Ed25519(_) => KeyKind::Ed25519,
+            Self::Dsa(_, bits) => KeyKind::Dsa(*bits),
         }
     }
 
@@ -158,6 +165,10 @@ impl PublicKey {
                 let s = p521::ecdsa::Signature::from_der(signature).map_err(|_| CryptoError::BadSignature)?;
                 k.verify_prehash(hash, &s).map_err(|_| CryptoError::BadSignature)
             }
+            (Self::Dsa(k, _), SignatureScheme::Dsa) => {
+                let s = dsa::Signature::try_from(signature).map_err(|_| CryptoError::BadSignature)?;
+                k.verify_prehash(hash, &s).map_err(|_| CryptoError::BadSignature)
+            }
             _ => Err(self.mismatch(alg)),
         }
     }
@@ -167,9 +178,43 @@ impl PublicKey {
             Self::Rsa(..) => "RSA",
             Self::P256(_) | Self::P384(_) | Self::P521(_) => "EC",
             Self::Ed25519(_) => "Ed25519",
+            Self::Dsa(..) => "DSA",
         };
         CryptoError::KeyMismatch { algorithm: alg.to_string(), key }
     }
+}
+
+/// RFC 3279 2.3.2: `Dss-Parms ::= SEQUENCE { p, q, g INTEGER }` in the algorithm parameters,
+/// `DSAPublicKey ::= INTEGER` (y) in the key bits. Parameters inherited from the issuer are
+/// not supported. Only the FIPS 186-4 sizes (1024/160, 2048/224, 2048/256, 3072/256) load.
+fn dsa_key(params: Option<&asn1::Element<'_>>, bits: &[u8]) -> Result<PublicKey, CryptoError> {
+    let bad = |m: String| CryptoError::InvalidKey(format!("DSA key: {m}"));
+    let params = params.ok_or_else(|| bad("parameters inherited from the issuer are not supported".into()))?;
+    let mut r = params.children();
+    let mut int = |name: &'static str| -> Result<dsa::BoxedUint, CryptoError> {
+        let v = r.required(name).and_then(|e| e.unsigned_integer()).map_err(|e| bad(e.to_string()))?;
+        big(v).ok_or_else(|| bad(format!("{name} out of range")))
+    };
+    let (p, q, g) = (int("p")?, int("q")?, int("g")?);
+    r.finish("Dss-Parms").map_err(|e| bad(e.to_string()))?;
+    let y = asn1::read_single(bits, "DSAPublicKey")
+        .and_then(|e| e.unsigned_integer().map(<[u8]>::to_vec))
+        .map_err(|e| bad(e.to_string()))?;
+    let y = big(&y).ok_or_else(|| bad("y out of range".into()))?;
+    let p_bits = p.bit_width() as usize;
+    let components =
+        dsa::Components::from_components(p, q, g).map_err(|_| bad("unsupported or invalid p, q, g".into()))?;
+    let key = dsa::VerifyingKey::from_components(components, y).map_err(|_| bad("invalid y".into()))?;
+    Ok(PublicKey::Dsa(Box::new(key), p_bits))
+}
+
+/// A big-endian magnitude as a `BoxedUint` (at most 3072 bits: the largest DSA size).
+fn big(v: &[u8]) -> Option<dsa::BoxedUint> {
+    let v = &v[v.iter().take_while(|&&b| b == 0).count()..];
+    if v.is_empty() || v.len() > 384 {
+        return None;
+    }
+    dsa::BoxedUint::from_be_slice(v, (v.len() * 8) as u32).ok()
 }
 
 /// RFC 8017 A.1.1: `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`.

@@ -190,6 +190,9 @@ fn algorithm_for(cert: &Certificate, digest: DigestAlgorithm) -> Result<Signatur
     let scheme = match key.kind() {
         KeyKind::Rsa(_) => SignatureScheme::RsaPkcs1v15,
         KeyKind::P256 | KeyKind::P384 | KeyKind::P521 => SignatureScheme::Ecdsa,
+        KeyKind::Dsa(_) => {
+            return Err(SignError::UnsupportedKey("DSA (confia verifies DSA, never signs with it)".into()));
+        }
         // Ed25519 signs the message itself; XMLDSig's URI implies SHA-512 internally.
         KeyKind::Ed25519 => {
             return Ok(SignatureAlgorithm { scheme: SignatureScheme::Ed25519, digest: DigestAlgorithm::Sha512 });

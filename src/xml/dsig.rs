@@ -66,6 +66,7 @@ enum MethodKind {
     Pss,
     Ecdsa,
     Ed25519,
+    Dsa,
     Hmac,
 }
 
@@ -103,6 +104,8 @@ const SIGNATURE_METHODS: &[(&str, MethodKind, DigestAlgorithm)] = {
         ("http://www.w3.org/2007/05/xmldsig-more#ecdsa-sha3-384", K::Ecdsa, D::Sha3_384),
         ("http://www.w3.org/2007/05/xmldsig-more#ecdsa-sha3-512", K::Ecdsa, D::Sha3_512),
         ("http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519", K::Ed25519, D::Sha512),
+        ("http://www.w3.org/2000/09/xmldsig#dsa-sha1", K::Dsa, D::Sha1),
+        ("http://www.w3.org/2009/xmldsig11#dsa-sha256", K::Dsa, D::Sha256),
         ("http://www.w3.org/2000/09/xmldsig#hmac-sha1", K::Hmac, D::Sha1),
         ("http://www.w3.org/2001/04/xmldsig-more#hmac-sha224", K::Hmac, D::Sha224),
         ("http://www.w3.org/2001/04/xmldsig-more#hmac-sha256", K::Hmac, D::Sha256),
@@ -119,6 +122,7 @@ fn method_of(kind: MethodKind, digest: DigestAlgorithm) -> SignatureMethod {
         MethodKind::Pss => asym(SignatureScheme::RsaPss { salt_len: digest.output_len() }),
         MethodKind::Ecdsa => asym(SignatureScheme::Ecdsa),
         MethodKind::Ed25519 => asym(SignatureScheme::Ed25519),
+        MethodKind::Dsa => asym(SignatureScheme::Dsa),
         MethodKind::Hmac => SignatureMethod::Hmac(digest, None),
     }
 }
@@ -666,10 +670,10 @@ fn verify_asymmetric(
     value: &[u8],
     keys: &KeySources<'_>,
 ) -> (Result<bool, String>, Option<KeySource>) {
-    // XMLDSig ECDSA values are r || s (XMLDSig 1.1 6.4.3); the crypto layer takes a DER
-    // ECDSA-Sig-Value. Some producers wrongly emit DER; that form is tried second.
+    // XMLDSig ECDSA and DSA values are r || s (XMLDSig 1.1 6.4.1, 6.4.3); the crypto layer
+    // takes DER. Some producers wrongly emit DER; that form is tried second.
     let mut forms = vec![value.to_vec()];
-    if alg.scheme == SignatureScheme::Ecdsa {
+    if matches!(alg.scheme, SignatureScheme::Ecdsa | SignatureScheme::Dsa) {
         forms.clear();
         if !value.is_empty() && value.len().is_multiple_of(2) {
             let (r, s) = value.split_at(value.len() / 2);
@@ -777,6 +781,15 @@ fn key_value(doc: &Document, kv: NodeId) -> Option<PublicKey> {
         let rsa_key = der::sequence(&[&der::unsigned_integer(&n), &der::unsigned_integer(&e)]);
         let spki =
             der::sequence(&[&der::algorithm(&oid::RSA_ENCRYPTION, Some(&der::null())), &der::bit_string(&rsa_key)]);
+        return PublicKey::from_spki_der(&spki).ok();
+    }
+    if let Some(d) = child(doc, kv, DSIG_NS, "DSAKeyValue") {
+        // XMLDSig 4.5.2.1: P, Q, G and Y (J, Seed, PgenCounter are not needed to verify).
+        let int = |name: &str| -> Option<Vec<u8>> {
+            Some(der::unsigned_integer(&base64(&text(doc, child(doc, d, DSIG_NS, name)?)).ok()?))
+        };
+        let params = der::sequence(&[&int("P")?, &int("Q")?, &int("G")?]);
+        let spki = der::sequence(&[&der::algorithm(&oid::DSA, Some(&params)), &der::bit_string(&int("Y")?)]);
         return PublicKey::from_spki_der(&spki).ok();
     }
     let ec = child(doc, kv, DSIG11_NS, "ECKeyValue")?;
