@@ -745,8 +745,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Keys from KeyInfo: KeyValue (RSAKeyValue, XMLDSig 1.1 ECKeyValue with a named curve),
-/// XMLDSig 1.1 DEREncodedKeyValue, and a same-document KeyInfoReference to another KeyInfo.
+/// Keys from KeyInfo: KeyValue (RSAKeyValue, DSAKeyValue, XMLDSig 1.1 ECKeyValue with a named
+/// curve), XMLDSig 1.1 DEREncodedKeyValue, a same-document RetrievalMethod to a key value, and a
+/// same-document KeyInfoReference to another KeyInfo.
 fn key_values(doc: &Document, sig: NodeId, ids: &HashMap<String, Vec<NodeId>>) -> Vec<PublicKey> {
     let Some(ki) = child(doc, sig, DSIG_NS, "KeyInfo") else { return Vec::new() };
     let mut infos = vec![ki];
@@ -763,7 +764,22 @@ fn key_values(doc: &Document, sig: NodeId, ids: &HashMap<String, Vec<NodeId>>) -
     let mut keys = Vec::new();
     for info in infos {
         for kv in children(doc, info, DSIG_NS, "KeyValue") {
-            keys.extend(key_value(doc, kv));
+            keys.extend(doc.children(kv).iter().find_map(|&k| key_value(doc, k)));
+        }
+        // RetrievalMethod (XMLDSig 4.5.3), same-document only: a KeyValue or one of its
+        // members elsewhere in the document, selected by a unique Id.
+        for rm in children(doc, info, DSIG_NS, "RetrievalMethod") {
+            let Some(id) = attr(doc, rm, "URI").and_then(|u| u.strip_prefix('#').map(str::to_string)) else {
+                continue;
+            };
+            if let Some([one]) = ids.get(&id).map(Vec::as_slice) {
+                let found = if is(doc, *one, DSIG_NS, "KeyValue") {
+                    doc.children(*one).iter().find_map(|&k| key_value(doc, k))
+                } else {
+                    key_value(doc, *one)
+                };
+                keys.extend(found);
+            }
         }
         for d in children(doc, info, DSIG11_NS, "DEREncodedKeyValue") {
             if let Some(k) = base64(&text(doc, d)).ok().and_then(|spki| PublicKey::from_spki_der(&spki).ok()) {
@@ -774,8 +790,10 @@ fn key_values(doc: &Document, sig: NodeId, ids: &HashMap<String, Vec<NodeId>>) -
     keys
 }
 
+/// One KeyValue member: RSAKeyValue, DSAKeyValue or XMLDSig 1.1 ECKeyValue.
 fn key_value(doc: &Document, kv: NodeId) -> Option<PublicKey> {
-    if let Some(rsa) = child(doc, kv, DSIG_NS, "RSAKeyValue") {
+    if is(doc, kv, DSIG_NS, "RSAKeyValue") {
+        let rsa = kv;
         let n = base64(&text(doc, child(doc, rsa, DSIG_NS, "Modulus")?)).ok()?;
         let e = base64(&text(doc, child(doc, rsa, DSIG_NS, "Exponent")?)).ok()?;
         let rsa_key = der::sequence(&[&der::unsigned_integer(&n), &der::unsigned_integer(&e)]);
@@ -783,7 +801,8 @@ fn key_value(doc: &Document, kv: NodeId) -> Option<PublicKey> {
             der::sequence(&[&der::algorithm(&oid::RSA_ENCRYPTION, Some(&der::null())), &der::bit_string(&rsa_key)]);
         return PublicKey::from_spki_der(&spki).ok();
     }
-    if let Some(d) = child(doc, kv, DSIG_NS, "DSAKeyValue") {
+    if is(doc, kv, DSIG_NS, "DSAKeyValue") {
+        let d = kv;
         // XMLDSig 4.5.2.1: P, Q, G and Y (J, Seed, PgenCounter are not needed to verify).
         let int = |name: &str| -> Option<Vec<u8>> {
             Some(der::unsigned_integer(&base64(&text(doc, child(doc, d, DSIG_NS, name)?)).ok()?))
@@ -792,7 +811,10 @@ fn key_value(doc: &Document, kv: NodeId) -> Option<PublicKey> {
         let spki = der::sequence(&[&der::algorithm(&oid::DSA, Some(&params)), &der::bit_string(&int("Y")?)]);
         return PublicKey::from_spki_der(&spki).ok();
     }
-    let ec = child(doc, kv, DSIG11_NS, "ECKeyValue")?;
+    if !is(doc, kv, DSIG11_NS, "ECKeyValue") {
+        return None;
+    }
+    let ec = kv;
     let curve_uri = attr(doc, child(doc, ec, DSIG11_NS, "NamedCurve")?, "URI")?;
     let curve = match curve_uri.strip_prefix("urn:oid:")? {
         "1.2.840.10045.3.1.7" => oid::SECP256R1,

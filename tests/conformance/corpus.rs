@@ -42,6 +42,12 @@ impl Corpus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Pass,
+    /// The case expects acceptance and confia refuses it on purpose (policy: MD5, XSLT, DTDs,
+    /// truncated HMACs): counted as correct, with the reason.
+    Rejected(String),
+    /// Outside what this kind judges (an algorithm confia does not implement by design, or an
+    /// input the corpus copy lacks): not counted, with the reason.
+    NotApplicable(String),
     Fail(String),
 }
 
@@ -73,16 +79,19 @@ impl Scoreboard {
 
     /// Prints the scoreboard and panics on regressions.
     pub fn finish(self) {
-        let mut per_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        // kind -> (passed, expected rejections, failed, not applicable)
+        let mut per_kind: BTreeMap<&str, (usize, usize, usize, usize)> = BTreeMap::new();
         let mut regressions = Vec::new();
         for ((kind, case), outcome) in &self.results {
             let e = per_kind.entry(kind).or_default();
             match outcome {
                 Outcome::Pass => e.0 += 1,
+                Outcome::Rejected(_) => e.1 += 1,
+                Outcome::NotApplicable(_) => e.3 += 1,
                 Outcome::Fail(why) => {
-                    e.1 += 1;
+                    e.2 += 1;
                     match self.expected.get(&(kind.clone(), case.clone())) {
-                        Some(s) if s == "pass" => {
+                        Some(s) if s == "pass" || s.starts_with("rejected:") => {
                             println!("  {kind}: REGRESSION {case}: {why}");
                             regressions.push(format!("{kind} {case}: {why}"));
                         }
@@ -92,14 +101,23 @@ impl Scoreboard {
                 }
             }
             if *outcome == Outcome::Pass
-                && self.expected.get(&(kind.clone(), case.clone())).is_some_and(|s| s != "pass")
+                && self.expected.get(&(kind.clone(), case.clone())).is_some_and(|s| s.starts_with("fail:"))
             {
                 println!("  {kind}: now passes (update expected.tsv): {case}");
             }
         }
         println!("== conformance scoreboard ==");
-        for (kind, (p, f)) in &per_kind {
-            println!("{kind}: {p} passed, {f} failed");
+        for (kind, &(p, r, f, na)) in &per_kind {
+            let mut line = format!("{kind}: {p} passed, {f} failed");
+            if r + na > 0 {
+                let applicable = p + r + f;
+                let pct = if applicable == 0 { 0.0 } else { 100.0 * (p + r) as f64 / applicable as f64 };
+                line = format!(
+                    "{kind}: {p} passed, {r} rejected as expected, {f} failed ({pct:.1}% of {applicable} applicable); \
+                     {na} not applicable"
+                );
+            }
+            println!("{line}");
         }
         if std::env::var_os("CONFIA_UPDATE_EXPECTATIONS").is_some() {
             let mut out = String::from("# kind\tcase\toutcome (pass, or the recorded reason it fails)\n");
@@ -108,6 +126,8 @@ impl Scoreboard {
                 let recorded = self.expected.get(&(kind.clone(), case.clone())).filter(|r| r.starts_with("fail:"));
                 let o = match (outcome, recorded) {
                     (Outcome::Pass, _) => "pass".to_string(),
+                    (Outcome::Rejected(why), _) => format!("rejected: {}", why.replace(['\t', '\n'], " ")),
+                    (Outcome::NotApplicable(why), _) => format!("n/a: {}", why.replace(['\t', '\n'], " ")),
                     (Outcome::Fail(_), Some(r)) => r.clone(),
                     (Outcome::Fail(why), None) => format!("fail: {}", why.replace(['\t', '\n'], " ")),
                 };
