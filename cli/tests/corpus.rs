@@ -117,8 +117,18 @@ fn cli_xades_verdicts_match_the_manifest() {
         let o = confia(&refs);
         let json: Option<serde_json::Value> = serde_json::from_slice(&o.stdout).ok();
         let sigs = json.as_ref().and_then(|j| j["signatures"].as_array().cloned()).unwrap_or_default();
-        let crypto = !sigs.is_empty() && sigs.iter().all(|s| s["signature_intact"] == true && s["data_intact"] == true);
-        let ok = if expected.starts_with("error(") {
+        let intact = |s: &serde_json::Value| s["signature_intact"] == true && s["data_intact"] == true;
+        let crypto = !sigs.is_empty() && sigs.iter().all(intact);
+        let counters: Vec<&serde_json::Value> =
+            sigs.iter().flat_map(|s| s["counter_signatures"].as_array().into_iter().flatten()).collect();
+        // `master:<verdict>;counter_signature:<verdict>` or `counter_signature:<verdict>`
+        let verdict_of = |label: &str| {
+            expected.split(';').find_map(|p| p.strip_prefix(label)).map(|v| v.starts_with("crypto_valid"))
+        };
+        let ok = if let Some(counter_valid) = verdict_of("counter_signature:") {
+            let master_ok = verdict_of("master:").is_none_or(|want| want == crypto);
+            master_ok && !counters.is_empty() && counters.iter().all(|c| intact(c) == counter_valid)
+        } else if expected.starts_with("error(") {
             // DSS throws; confia refuses the input (exit 4) or reports a non-passing,
             // non-intact signature (an unsupported algorithm is INDETERMINATE, never valid).
             o.status.code() == Some(4) || (o.status.code() == Some(3) && !crypto)

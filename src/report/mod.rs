@@ -62,8 +62,60 @@ pub struct SignatureReport {
     pub revocation: Vec<RevocationResult>,
     /// Findings, in the order the checks ran.
     pub messages: Vec<Message>,
+    /// Signed properties the signer claims (reported as claimed, not verified against
+    /// external sources).
+    pub properties: SignedProperties,
     /// Counter-signatures of this signature, same shape.
     pub counter_signatures: Vec<SignatureReport>,
+}
+
+/// Signed qualifying properties as the signature states them (XAdES SignedProperties;
+/// CAdES signed attributes as they are read).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SignedProperties {
+    /// The XAdES version of the QualifyingProperties namespace (`1.3.2`, `1.4.1`, `1.2.2`,
+    /// `1.1.1`); `None` for other formats.
+    pub xades_version: Option<String>,
+    /// DataObjectFormat: what each signed data object is.
+    pub data_object_formats: Vec<DataObjectFormat>,
+    /// The signature policy the signer names; reported, not enforced.
+    pub signature_policy: Option<SignaturePolicy>,
+    /// Claimed signer roles (ClaimedRole texts).
+    pub claimed_roles: Vec<String>,
+    /// Commitment type identifiers (URIs or `urn:oid:` identifiers).
+    pub commitment_types: Vec<String>,
+}
+
+/// One XAdES DataObjectFormat.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct DataObjectFormat {
+    /// The `#Id` of the ds:Reference it describes.
+    pub object_reference: String,
+    /// MimeType.
+    pub mime_type: Option<String>,
+    /// Encoding URI.
+    pub encoding: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// A SignaturePolicyIdentifier.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SignaturePolicy {
+    /// SignaturePolicyImplied: the policy follows from the context.
+    Implied,
+    /// An explicit policy.
+    Explicit {
+        /// Its identifier (URI or `urn:oid:`).
+        identifier: String,
+        /// Its description, if given.
+        description: Option<String>,
+        /// The digest algorithm and base64 value of the policy document, if given.
+        digest: Option<String>,
+        /// SPURI qualifiers: where the policy document may be found.
+        uris: Vec<String>,
+    },
 }
 
 impl SignatureReport {
@@ -83,6 +135,7 @@ impl SignatureReport {
             signature_algorithm: None,
             revocation: Vec::new(),
             messages: Vec::new(),
+            properties: SignedProperties::default(),
             counter_signatures: Vec::new(),
         }
     }

@@ -79,6 +79,7 @@ fn signature(out: &mut String, s: &SignatureReport, depth: usize) {
     if let Some(a) = &s.signature_algorithm {
         let _ = writeln!(out, "{pad}  algorithm:        {a}");
     }
+    property_lines(out, &pad, &s.properties);
     for (i, c) in s.chain.iter().enumerate() {
         let _ = writeln!(out, "{pad}  chain[{i}]:         {c}");
     }
@@ -86,6 +87,36 @@ fn signature(out: &mut String, s: &SignatureReport, depth: usize) {
     message_lines(out, &pad, &s.messages);
     for c in &s.counter_signatures {
         signature(out, c, depth + 1);
+    }
+}
+
+fn property_lines(out: &mut String, pad: &str, p: &crate::report::SignedProperties) {
+    if let Some(v) = &p.xades_version {
+        let _ = writeln!(out, "{pad}  xades version:    {v}");
+    }
+    for d in &p.data_object_formats {
+        let what = [d.mime_type.as_deref(), d.encoding.as_deref(), d.description.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(out, "{pad}  data format:      {} {what}", d.object_reference);
+    }
+    match &p.signature_policy {
+        Some(crate::report::SignaturePolicy::Implied) => {
+            let _ = writeln!(out, "{pad}  policy:           implied (claimed, not enforced)");
+        }
+        Some(crate::report::SignaturePolicy::Explicit { identifier, description, .. }) => {
+            let d = description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+            let _ = writeln!(out, "{pad}  policy:           {identifier}{d} (claimed, not enforced)");
+        }
+        None => {}
+    }
+    for role in &p.claimed_roles {
+        let _ = writeln!(out, "{pad}  claimed role:     {role}");
+    }
+    for c in &p.commitment_types {
+        let _ = writeln!(out, "{pad}  commitment:       {c}");
     }
 }
 

@@ -43,7 +43,7 @@ impl Validator {
         };
         let mut signatures = Vec::new();
         for (i, &s) in top.iter().enumerate() {
-            signatures.push(self.validate_xml_signature(&doc, s, &inputs, format!("S{}", i + 1))?);
+            signatures.push(self.validate_xml_signature(&doc, s, &inputs, format!("S{}", i + 1), None)?);
         }
         let config = self.config();
         Ok(Report {
@@ -60,12 +60,26 @@ impl Validator {
         sig: NodeId,
         inputs: &VerifyInputs<'_>,
         id: String,
+        countersigned: Option<NodeId>,
     ) -> Result<SignatureReport, ValidationError> {
         let check = dsig::verify(doc, sig, inputs)?;
         let props = xades::own_signed_properties(doc, sig);
-        let mut r = SignatureReport::new(id, format_name(doc, props).into());
+        let mut r = SignatureReport::new(id.clone(), format_name(doc, props).into());
         r.signature_intact = check.signature_intact == Ok(true);
         let mut checks = Checks::default();
+        if let Some(p) = props {
+            r.properties = xades::properties::read(doc, p);
+            for dof in &r.properties.data_object_formats {
+                let target = dof.object_reference.strip_prefix('#').unwrap_or(&dof.object_reference);
+                if !check.references.iter().any(|x| x.id.as_deref() == Some(target)) {
+                    let text = format!(
+                        "DataObjectFormat names {:?}, which is not a Reference of this signature",
+                        dof.object_reference
+                    );
+                    r.messages.push(msg(Level::Warning, "DATA_OBJECT_FORMAT_UNMATCHED", text));
+                }
+            }
+        }
 
         // FC: the signed properties are the signature's own (wrapping), references resolve.
         match xades::check_signed_properties_binding(doc, &check) {
@@ -81,6 +95,16 @@ impl Validator {
             }
         }
         self.reference_checks(&check, &mut r, &mut checks);
+        // A counter-signature signs the SignatureValue of the signature it counter-signs
+        // (EN 319 132-1 5.2.7): one of its references must select exactly that element.
+        if let Some(sv) = countersigned
+            && !check.references.iter().any(|x| x.target == Some(sv))
+        {
+            let text = "the counter-signature does not reference the SignatureValue it counter-signs".to_string();
+            r.messages.push(msg(Level::Error, "COUNTER_SIGNATURE_NOT_BOUND", text));
+            checks.cv_indeterminate.get_or_insert(Ind::SignedDataNotFound);
+            r.data_intact = Some(false);
+        }
         if !check.signed_data_found() {
             let text = "the signature signs no data object that was found".to_string();
             r.messages.push(msg(Level::Error, "SIGNED_DATA_NOT_FOUND", text));
@@ -155,6 +179,11 @@ impl Validator {
             ));
         }
         r.verdict = checks.verdict();
+        let value = xades::properties::signature_value(doc, sig);
+        for (j, cs) in xades::properties::counter_signatures(doc, sig).into_iter().enumerate() {
+            let c = self.validate_xml_signature(doc, cs, inputs, format!("{id}-C{}", j + 1), value)?;
+            r.counter_signatures.push(c);
+        }
         Ok(r)
     }
 

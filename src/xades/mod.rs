@@ -3,9 +3,10 @@
 //! must be the one inside its own QualifyingProperties (the element whose Target names the
 //! signature), or a wrapped copy elsewhere could stand in for it.
 
+pub mod properties;
 pub mod sign;
 
-use crate::xml::dsig::{DSIG_NS, SignatureCheck};
+use crate::xml::dsig::SignatureCheck;
 use crate::xml::{Document, NodeId, NodeKind};
 
 /// The XAdES namespaces confia reads, newest first (1.4.1 only adds unsigned properties).
@@ -39,19 +40,9 @@ fn attr<'d>(doc: &'d Document, n: NodeId, name: &str) -> Option<&'d str> {
 /// of the signature's ds:Object elements whose Target is `#` + the signature's Id.
 /// `None` when the signature carries no XAdES properties.
 pub fn own_signed_properties(doc: &Document, sig: NodeId) -> Option<NodeId> {
-    let sig_id = attr(doc, sig, "Id")?;
-    for obj in doc.children(sig).iter().copied().filter(|&c| element(doc, c) == Some(("Object", Some(DSIG_NS)))) {
-        for qp in doc.children(obj).iter().copied() {
-            let Some(("QualifyingProperties", Some(ns))) = element(doc, qp) else { continue };
-            // Target is a URI reference `#id`; some pre-1.3.2 producers wrote the bare Id.
-            let target = attr(doc, qp, "Target").map(|t| t.strip_prefix('#').unwrap_or(t));
-            if !XADES_NAMESPACES.contains(&ns) || target != Some(sig_id) {
-                continue;
-            }
-            return doc.children(qp).iter().copied().find(|&c| element(doc, c) == Some(("SignedProperties", Some(ns))));
-        }
-    }
-    None
+    let qp = properties::own_qualifying_properties(doc, sig)?;
+    let ns = element(doc, qp)?.1?;
+    doc.children(qp).iter().copied().find(|&c| element(doc, c) == Some(("SignedProperties", Some(ns))))
 }
 
 /// Why the signed properties are not bound to the signature.

@@ -167,6 +167,8 @@ pub enum KeySource {
 /// The result of one Reference.
 #[derive(Debug, Clone)]
 pub struct ReferenceCheck {
+    /// Its Id attribute, if any.
+    pub id: Option<String>,
     /// Its URI attribute, if any.
     pub uri: Option<String>,
     /// Its Type attribute, if any.
@@ -408,6 +410,7 @@ fn reference(
 ) -> ReferenceCheck {
     let uri = attr(doc, r, "URI");
     let mut out = ReferenceCheck {
+        id: attr(doc, r, "Id"),
         uri: uri.clone(),
         reference_type: attr(doc, r, "Type"),
         target: None,
