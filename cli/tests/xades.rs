@@ -241,3 +241,52 @@ fn refuses_what_cannot_be_signed_as_asked() {
     assert_eq!(code(&confia(&a)), 2);
     assert!(!out.exists());
 }
+
+#[test]
+fn counter_signs_and_peers_still_verify_the_master() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write_doc(dir.path());
+    let signed = dir.path().join("signed.xml");
+    sign_xades(&doc, &signed, "rsa", "enveloped");
+    let counter = dir.path().join("counter.xml");
+    let (key, cert, chain) = (v("pki/signer-ec.key"), v("pki/signer-ec.pem"), v("pki/intermediate.pem"));
+    let o = confia(&[
+        "sign",
+        "--format",
+        "xades",
+        "--counter-sign",
+        "--key",
+        &key,
+        "--cert",
+        &cert,
+        "--chain",
+        &chain,
+        "-o",
+        counter.to_str().unwrap(),
+        signed.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (c, j) = verify_json(counter.to_str().unwrap(), &trust_and_crls());
+    assert_eq!(c, 0, "{j}");
+    let cs = &j["signatures"][0]["counter_signatures"][0];
+    assert_eq!(cs["id"], "S1-C1");
+    assert_eq!(cs["indication"], "TOTAL_PASSED", "{cs}");
+    if xmlsec1() {
+        assert!(xmlsec1_verify(&counter, &[]), "xmlsec1 no longer verifies the counter-signed document");
+    }
+    // Counter-signing a document without a XAdES signature is refused as unreadable input.
+    let o = confia(&[
+        "sign",
+        "--format",
+        "xades",
+        "--counter-sign",
+        "--key",
+        &key,
+        "--cert",
+        &cert,
+        "-o",
+        dir.path().join("x.xml").to_str().unwrap(),
+        doc.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+}

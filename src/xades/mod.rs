@@ -17,6 +17,9 @@ pub const XADES_NAMESPACES: [&str; 4] = [
     "http://uri.etsi.org/01903/v1.1.1#",
 ];
 
+/// The Reference Type of a counter-signature's reference to the counter-signed SignatureValue.
+pub const COUNTERSIGNED_SIGNATURE_TYPE: &str = "http://uri.etsi.org/01903#CountersignedSignature";
+
 /// The Reference Type of a SignedProperties reference.
 pub const SIGNED_PROPERTIES_TYPE: &str = "http://uri.etsi.org/01903#SignedProperties";
 

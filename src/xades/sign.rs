@@ -13,7 +13,7 @@ use base64::Engine;
 use thiserror::Error;
 use time::OffsetDateTime;
 
-use super::SIGNED_PROPERTIES_TYPE;
+use super::{COUNTERSIGNED_SIGNATURE_TYPE, SIGNED_PROPERTIES_TYPE};
 use crate::asn1;
 use crate::crypto::{DigestAlgorithm, KeyKind, PublicKey, SignatureAlgorithm, SignatureScheme, Signer, SignerError};
 use crate::x509::Certificate;
@@ -92,6 +92,9 @@ pub enum SignError {
     /// The generated Ids collide with Ids already in the document.
     #[error("the document already uses the Id {0:?}")]
     IdCollision(String),
+    /// The signature to counter-sign cannot be found or referenced.
+    #[error("cannot counter-sign: {0}")]
+    Target(String),
     /// The finished signature did not verify: a bug, never returned as a signature.
     #[error("internal error: the new signature does not verify ({0})")]
     SelfCheck(String),
@@ -113,6 +116,131 @@ pub enum SignError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sign(content: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<Vec<u8>, SignError> {
+    let text: String;
+    let placement = match &opts.packaging {
+        Packaging::Enveloped => {
+            text = xml_input(content)?;
+            Placement::Enveloped(&text)
+        }
+        Packaging::Enveloping => match xml_input(content) {
+            Ok(t) => {
+                text = t;
+                Placement::EnvelopingXml(&text)
+            }
+            Err(_) => Placement::EnvelopingBase64,
+        },
+        Packaging::Detached { uri } => Placement::Detached(uri),
+    };
+    let inputs = detached_inputs(opts, content);
+    let (out, _) = produce(content, placement, signer, opts, &inputs)?;
+    Ok(out.into_bytes())
+}
+
+/// Adds a XAdES counter-signature (EN 319 132-1 5.2.7) to the first top-level signature of
+/// `signed` (the signature with Id `target` when given): a ds:Signature whose reference of
+/// Type `CountersignedSignature` selects that signature's SignatureValue, placed in its
+/// UnsignedSignatureProperties. The rest of the document is kept byte for byte, and every
+/// signature that verified before still verifies after.
+///
+/// `opts.packaging` and `opts.mime_type` are not used.
+pub fn counter_sign(
+    signed: &[u8],
+    target: Option<&str>,
+    signer: &dyn Signer,
+    opts: &SignOptions,
+) -> Result<Vec<u8>, SignError> {
+    let text = xml_input(signed)?;
+    let doc = Document::parse(signed, &ParseOptions::default())?;
+    let sigs = dsig::find_signatures(&doc);
+    let master = match target {
+        Some(id) => sigs.iter().copied().find(|&s| has_id(&doc, s, id)),
+        None => sigs.first().copied(),
+    }
+    .ok_or_else(|| SignError::Target("no such signature in the document".into()))?;
+    let value = super::properties::signature_value(&doc, master)
+        .ok_or_else(|| SignError::Target("the signature has no SignatureValue".into()))?;
+    let value_id = super::attr(&doc, value, "Id")
+        .ok_or_else(|| SignError::Target("the SignatureValue has no Id, so it cannot be referenced".into()))?
+        .to_string();
+    let qp = super::properties::own_qualifying_properties(&doc, master)
+        .ok_or_else(|| SignError::Target("the signature has no XAdES QualifyingProperties".into()))?;
+    let ns = super::element(&doc, qp).and_then(|(_, ns)| ns).unwrap_or(XADES_132).to_string();
+
+    // Where the CounterSignature goes: the end of the UnsignedSignatureProperties, creating
+    // UnsignedProperties / UnsignedSignatureProperties as needed.
+    let spans = crate::xml::span::element_spans(text.as_bytes())?;
+    let elements: Vec<NodeId> = doc
+        .descendants(doc.root())
+        .into_iter()
+        .filter(|&n| matches!(doc.node(n).kind, crate::xml::NodeKind::Element { .. }))
+        .collect();
+    if spans.len() != elements.len() {
+        return Err(SignError::SelfCheck("element positions do not match the parsed document".into()));
+    }
+    let span_of = |n: NodeId| elements.iter().position(|&e| e == n).map(|i| spans[i]);
+    let child = |n: NodeId, name: &str| {
+        doc.children(n).iter().copied().find(|&c| super::element(&doc, c) == Some((name, Some(ns.as_str()))))
+    };
+    let decl = format!(" xmlns:xades=\"{ns}\"");
+    let (at_span, open, close) = match child(qp, "UnsignedProperties") {
+        Some(up) => match child(up, "UnsignedSignatureProperties") {
+            Some(usp) => {
+                (span_of(usp), format!("<xades:CounterSignature{decl}>"), "</xades:CounterSignature>".to_string())
+            }
+            None => (
+                span_of(up),
+                format!("<xades:UnsignedSignatureProperties{decl}><xades:CounterSignature>"),
+                "</xades:CounterSignature></xades:UnsignedSignatureProperties>".to_string(),
+            ),
+        },
+        None => (
+            span_of(qp),
+            format!("<xades:UnsignedProperties{decl}><xades:UnsignedSignatureProperties><xades:CounterSignature>"),
+            "</xades:CounterSignature></xades:UnsignedSignatureProperties></xades:UnsignedProperties>".to_string(),
+        ),
+    };
+    let at_span = at_span.ok_or_else(|| SignError::SelfCheck("element position not found".into()))?;
+    if at_span.empty {
+        return Err(SignError::Target("the properties element is written empty (<x/>); not supported".into()));
+    }
+    let before: Vec<bool> =
+        sigs.iter().map(|&s| dsig::verify(&doc, s, &VerifyInputs::default()).is_ok_and(|c| c.crypto_valid())).collect();
+    let placement = Placement::Counter { doc: &text, at: at_span.content_end, open, close, value_id: value_id.clone() };
+    let (out, (new_doc, new_sig)) = produce(signed, placement, signer, opts, &VerifyInputs::default())?;
+
+    // The counter-signature selects the counter-signed value, and nothing that verified
+    // before was broken by the insertion.
+    let check = dsig::verify(&new_doc, new_sig, &VerifyInputs::default())?;
+    let selects = check.references.first().and_then(|r| r.target).is_some_and(|t| {
+        has_id(&new_doc, t, &value_id) && super::element(&new_doc, t) == Some(("SignatureValue", Some(DSIG_NS)))
+    });
+    let after: Vec<bool> = dsig::find_signatures(&new_doc)
+        .into_iter()
+        .filter(|&s| s != new_sig)
+        .map(|s| dsig::verify(&new_doc, s, &VerifyInputs::default()).is_ok_and(|c| c.crypto_valid()))
+        .collect();
+    if !selects || before.iter().zip(&after).any(|(b, a)| *b && !*a) {
+        return Err(SignError::SelfCheck(
+            "the counter-signature would break or miss the signature it counter-signs".into(),
+        ));
+    }
+    Ok(out.into_bytes())
+}
+
+fn has_id(doc: &Document, n: NodeId, id: &str) -> bool {
+    super::attr(doc, n, "Id") == Some(id)
+}
+
+/// Writes the signature into `placement`: digests computed by the validation code over the
+/// parsed template, SignedInfo signed, the result verified. Returns the output text and the
+/// parsed output with the new Signature element.
+fn produce(
+    content: &[u8],
+    placement: Placement<'_>,
+    signer: &dyn Signer,
+    opts: &SignOptions,
+    inputs: &VerifyInputs<'_>,
+) -> Result<(String, (Document, NodeId)), SignError> {
     if opts.digest == DigestAlgorithm::Sha1 {
         return Err(SignError::DigestNotAllowed(opts.digest));
     }
@@ -129,31 +257,24 @@ pub fn sign(content: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<V
     seed.update(content);
     let id = format!("id-{}", &hex::encode(seed.finalize())[..32]);
 
-    let xml_content = match &opts.packaging {
-        Packaging::Detached { .. } => None,
-        Packaging::Enveloped => Some(xml_input(content)?),
-        Packaging::Enveloping => xml_input(content).ok(),
-    };
-    let c14n = opts.canonicalization.uri(false);
     let parts = Parts {
         id: &id,
         opts,
         cert: &cert,
         method_uri,
         digest_uri,
-        c14n,
+        c14n: opts.canonicalization.uri(false),
         content,
-        xml_content: xml_content.as_deref(),
+        placement,
     };
 
     // 1. Template with empty values: the reference digests do not depend on them.
-    let inputs = detached_inputs(opts, content);
     let template = parts.assemble("", "", "");
     let (doc, sig) = parse_own(&template, &id)?;
     let refs = signed_info_references(&doc, sig);
     let mut digests = Vec::new();
     for r in refs {
-        let (_, d) = dsig::compute_reference_digest(&doc, sig, r, &inputs)
+        let (_, d) = dsig::compute_reference_digest(&doc, sig, r, inputs)
             .map_err(|e| SignError::SelfCheck(format!("reference digest: {e}")))?;
         digests.push(b64(&d));
     }
@@ -176,12 +297,27 @@ pub fn sign(content: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<V
     // 3. The finished document, verified before anyone sees it.
     let out = parts.assemble(&data_digest, &props_digest, &b64(&value));
     let (doc, sig) = parse_own(&out, &id)?;
-    let check = dsig::verify(&doc, sig, &inputs)?;
+    let check = dsig::verify(&doc, sig, inputs)?;
     let by_signer = matches!(&check.key, Some(KeySource::Certificate(c)) if c.der() == cert.der());
     if !check.crypto_valid() || !by_signer {
         return Err(SignError::SelfCheck(format!("{:?}", check.signature_intact)));
     }
-    Ok(out.into_bytes())
+    Ok((out, (doc, sig)))
+}
+
+/// Where the new signature goes and what its data reference selects.
+enum Placement<'a> {
+    /// Last child of this document's element.
+    Enveloped(&'a str),
+    /// This document's element inside a ds:Object.
+    EnvelopingXml(&'a str),
+    /// The content base64-encoded inside a ds:Object.
+    EnvelopingBase64,
+    /// A reference to this URI.
+    Detached(&'a str),
+    /// Inserted at byte `at` of `doc` between `open` and `close`, counter-signing the
+    /// SignatureValue with Id `value_id`.
+    Counter { doc: &'a str, at: usize, open: String, close: String, value_id: String },
 }
 
 /// The algorithm the certificate's key signs with under `digest`.
@@ -337,15 +473,15 @@ struct Parts<'a> {
     digest_uri: &'a str,
     c14n: &'a str,
     content: &'a [u8],
-    xml_content: Option<&'a str>,
+    placement: Placement<'a>,
 }
 
 impl Parts<'_> {
     /// The output document with these DigestValues and SignatureValue (base64).
     fn assemble(&self, data_digest: &str, props_digest: &str, signature_value: &str) -> String {
         let signature = self.signature(data_digest, props_digest, signature_value);
-        match (&self.opts.packaging, self.xml_content) {
-            (Packaging::Enveloped, Some(doc)) => {
+        match &self.placement {
+            Placement::Enveloped(doc) => {
                 // root_span succeeds: `doc` was parsed by xml_input.
                 let Ok(span) = root_span(doc.as_bytes()) else { return String::new() };
                 let mut out = String::with_capacity(doc.len() + signature.len() + 16);
@@ -362,6 +498,9 @@ impl Parts<'_> {
                 out.push_str(&doc[span.content_end + if span.empty { 2 } else { 0 }..]);
                 out
             }
+            Placement::Counter { doc, at, open, close, .. } => {
+                [&doc[..*at], open, &signature, close, &doc[*at..]].concat()
+            }
             _ => format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{signature}\n"),
         }
     }
@@ -369,23 +508,28 @@ impl Parts<'_> {
     fn signature(&self, data_digest: &str, props_digest: &str, signature_value: &str) -> String {
         let id = self.id;
         let (dm, c14n) = (self.digest_uri, self.c14n);
-        let data_reference = match &self.opts.packaging {
-            Packaging::Enveloped => format!(
+        let data_reference = match &self.placement {
+            Placement::Enveloped(_) => format!(
                 "<ds:Reference Id=\"{id}-ref\" URI=\"\"><ds:Transforms>\
                  <ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>\
                  <ds:Transform Algorithm=\"{c14n}\"/></ds:Transforms>"
             ),
-            Packaging::Enveloping if self.xml_content.is_some() => format!(
+            Placement::EnvelopingXml(_) => format!(
                 "<ds:Reference Id=\"{id}-ref\" URI=\"#{id}-object\"><ds:Transforms>\
                  <ds:Transform Algorithm=\"{c14n}\"/></ds:Transforms>"
             ),
-            Packaging::Enveloping => format!(
+            Placement::EnvelopingBase64 => format!(
                 "<ds:Reference Id=\"{id}-ref\" URI=\"#{id}-object\"><ds:Transforms>\
                  <ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#base64\"/></ds:Transforms>"
             ),
-            Packaging::Detached { uri } => {
+            Placement::Detached(uri) => {
                 format!("<ds:Reference Id=\"{id}-ref\" URI=\"{}\">", escape(&percent_encode(uri)))
             }
+            Placement::Counter { value_id, .. } => format!(
+                "<ds:Reference Id=\"{id}-ref\" Type=\"{COUNTERSIGNED_SIGNATURE_TYPE}\" URI=\"#{}\"><ds:Transforms>\
+                 <ds:Transform Algorithm=\"{c14n}\"/></ds:Transforms>",
+                escape(value_id)
+            ),
         };
         let mut key_info = String::from("<ds:KeyInfo><ds:X509Data>");
         let mut seen = vec![self.cert.der()];
@@ -397,12 +541,12 @@ impl Parts<'_> {
             }
         }
         key_info.push_str("</ds:X509Data></ds:KeyInfo>");
-        let object = match (&self.opts.packaging, self.xml_content) {
-            (Packaging::Enveloping, Some(doc)) => match root_span(doc.as_bytes()) {
+        let object = match &self.placement {
+            Placement::EnvelopingXml(doc) => match root_span(doc.as_bytes()) {
                 Ok(span) => format!("<ds:Object Id=\"{id}-object\">{}</ds:Object>", &doc[span.start..span.end]),
                 Err(_) => String::new(),
             },
-            (Packaging::Enveloping, None) => format!(
+            Placement::EnvelopingBase64 => format!(
                 "<ds:Object Id=\"{id}-object\" Encoding=\"http://www.w3.org/2000/09/xmldsig#base64\">{}</ds:Object>",
                 b64(self.content)
             ),
@@ -436,6 +580,15 @@ impl Parts<'_> {
             .unwrap_or_default();
         let cert_digest = b64(&self.opts.digest.digest(self.cert.der()));
         let issuer_serial = b64(&self.cert.issuer_serial_der());
+        // A counter-signature signs a SignatureValue, which has no format to describe.
+        let data_object_properties = match self.placement {
+            Placement::Counter { .. } => String::new(),
+            _ => format!(
+                "<xades:SignedDataObjectProperties><xades:DataObjectFormat ObjectReference=\"#{id}-ref\">\
+                 <xades:MimeType>{}</xades:MimeType></xades:DataObjectFormat></xades:SignedDataObjectProperties>",
+                escape(&self.opts.mime_type)
+            ),
+        };
         format!(
             "<xades:QualifyingProperties xmlns:xades=\"{XADES_132}\" Target=\"#{id}\">\
              <xades:SignedProperties Id=\"{id}-props\"><xades:SignedSignatureProperties>\
@@ -444,10 +597,7 @@ impl Parts<'_> {
              <ds:DigestMethod Algorithm=\"{dm}\"/><ds:DigestValue>{cert_digest}</ds:DigestValue>\
              </xades:CertDigest><xades:IssuerSerialV2>{issuer_serial}</xades:IssuerSerialV2></xades:Cert>\
              </xades:SigningCertificateV2></xades:SignedSignatureProperties>\
-             <xades:SignedDataObjectProperties><xades:DataObjectFormat ObjectReference=\"#{id}-ref\">\
-             <xades:MimeType>{mime}</xades:MimeType></xades:DataObjectFormat></xades:SignedDataObjectProperties>\
-             </xades:SignedProperties></xades:QualifyingProperties>",
-            mime = escape(&self.opts.mime_type),
+             {data_object_properties}</xades:SignedProperties></xades:QualifyingProperties>",
         )
     }
 }

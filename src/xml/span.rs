@@ -53,6 +53,36 @@ pub(crate) fn root_span(input: &[u8]) -> Result<RootSpan, XmlError> {
     }
 }
 
+/// The span of every element of a well-formed `input`, in document order (the order of
+/// [`Document::descendants`](super::Document::descendants)).
+pub(crate) fn element_spans(input: &[u8]) -> Result<Vec<RootSpan>, XmlError> {
+    let mal = |m: String| XmlError::Malformed(m);
+    let mut reader = Reader::from_reader(input);
+    let mut spans: Vec<RootSpan> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| mal(e.to_string()))?;
+        let after = reader.buffer_position() as usize;
+        match event {
+            Event::Start(_) => {
+                open.push(spans.len());
+                spans.push(RootSpan { start: before, content_end: 0, end: 0, empty: false });
+            }
+            Event::End(_) => {
+                let i = open.pop().ok_or_else(|| mal("unbalanced end tag".into()))?;
+                spans[i].content_end = before;
+                spans[i].end = after;
+            }
+            Event::Empty(_) => {
+                spans.push(RootSpan { start: before, content_end: after - 2, end: after, empty: true });
+            }
+            Event::Eof => return Ok(spans),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +99,8 @@ mod tests {
         assert!(s.empty);
         assert_eq!(&e[s.content_end..], b"/>");
         assert!(root_span(b"<!--only-->").is_err());
+        let all = element_spans(doc).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(&doc[all[1].start..all[1].end], b"<b/>");
     }
 }
