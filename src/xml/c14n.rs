@@ -56,40 +56,146 @@ pub fn canonicalize_subset(
     with_comments: bool,
     inclusive_prefixes: &[String],
 ) -> Result<Vec<u8>, XmlError> {
+    let mut filter = NodeFilter::default();
+    if !exclude.is_empty() {
+        filter.push(FilterOp::Subtract, exclude.iter().copied(), false)?;
+    }
+    canonicalize_filtered(doc, apex, &filter, method, with_comments, inclusive_prefixes)
+}
+
+/// How one XPath Filter 2.0 step combines its node set with the filter so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterOp {
+    /// Keep only nodes also in the step's subtrees.
+    Intersect,
+    /// Remove the step's subtrees.
+    Subtract,
+    /// Add the step's subtrees back.
+    Union,
+}
+
+/// Most steps one [`NodeFilter`] holds.
+pub const MAX_FILTER_STEPS: usize = 64;
+
+/// A node set described as XPath Filter 2.0 describes one (and the enveloped-signature
+/// transform, a subtraction): starting from every node, each step intersects, subtracts or
+/// unites the subtrees of its selected nodes, in order.
+#[derive(Debug, Clone, Default)]
+pub struct NodeFilter {
+    steps: Vec<FilterStep>,
+}
+
+#[derive(Debug, Clone)]
+struct FilterStep {
+    op: FilterOp,
+    roots: std::collections::HashSet<NodeId>,
+    /// The step selected the document root: every node.
+    document: bool,
+}
+
+impl NodeFilter {
+    /// Appends a step: `roots` are the selected nodes (each stands for its subtree);
+    /// `document` when the step selected the document root node.
+    pub fn push(
+        &mut self,
+        op: FilterOp,
+        roots: impl IntoIterator<Item = NodeId>,
+        document: bool,
+    ) -> Result<(), XmlError> {
+        if self.steps.len() >= MAX_FILTER_STEPS {
+            return Err(XmlError::Limit(format!("more than {MAX_FILTER_STEPS} node-set filter steps")));
+        }
+        self.steps.push(FilterStep { op, roots: roots.into_iter().collect(), document });
+        Ok(())
+    }
+
+    /// The element whose whole subtree is the node set, when the filter is a single
+    /// intersection with one element (XPath Filter 2.0 selecting one element).
+    pub fn sole_subtree(&self) -> Option<NodeId> {
+        match self.steps.as_slice() {
+            [FilterStep { op: FilterOp::Intersect, roots, document: false }] if roots.len() == 1 => {
+                roots.iter().next().copied()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the filter has no step (every node passes).
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Bit k: node `n` lies in the subtrees of step k, given its parent's bits.
+    fn bits_below(&self, parent: u64, n: NodeId) -> u64 {
+        let mut bits = parent;
+        for (k, s) in self.steps.iter().enumerate() {
+            if s.document || s.roots.contains(&n) {
+                bits |= 1 << k;
+            }
+        }
+        bits
+    }
+
+    /// The bits of the parent of `n`, from its ancestors.
+    fn bits_above(&self, doc: &Document, n: NodeId) -> u64 {
+        let mut chain = Vec::new();
+        let mut cur = doc.node(n).parent;
+        while let Some(p) = cur {
+            chain.push(p);
+            cur = doc.node(p).parent;
+        }
+        // Top-level nodes lie under the document root only.
+        let top = self.steps.iter().enumerate().filter(|(_, s)| s.document).fold(0, |b, (k, _)| b | 1 << k);
+        chain.iter().rev().fold(top, |bits, &p| self.bits_below(bits, p))
+    }
+
+    fn member(&self, bits: u64) -> bool {
+        self.steps.iter().enumerate().fold(true, |m, (k, s)| {
+            let inside = bits & (1 << k) != 0;
+            match s.op {
+                FilterOp::Intersect => m && inside,
+                FilterOp::Subtract => m && !inside,
+                FilterOp::Union => m || inside,
+            }
+        })
+    }
+}
+
+/// Canonicalizes the nodes of the document (`apex` `None`) or of the subtree of `apex` that
+/// `filter` keeps. Elements left out still contribute their kept descendants, with namespace
+/// and `xml:*` context taken from the nearest element that is output (C14N 1.0 2.3, 2.4).
+pub fn canonicalize_filtered(
+    doc: &Document,
+    apex: Option<NodeId>,
+    filter: &NodeFilter,
+    method: Method,
+    with_comments: bool,
+    inclusive_prefixes: &[String],
+) -> Result<Vec<u8>, XmlError> {
+    let prefixes: Vec<String> =
+        inclusive_prefixes.iter().map(|p| if p == "#default" { String::new() } else { p.clone() }).collect();
+    let ctx = Ctx { doc, method, with_comments, inclusive_prefixes: &prefixes, filter };
+    let mut out = Vec::new();
     if let Some(element) = apex {
         if !matches!(doc.node(element).kind, NodeKind::Element { .. }) {
             return Err(XmlError::C14n("the apex of a subtree must be an element".into()));
         }
-        let prefixes: Vec<String> =
-            inclusive_prefixes.iter().map(|p| if p == "#default" { String::new() } else { p.clone() }).collect();
-        let mut out = Vec::new();
-        if !exclude.contains(&element) {
-            let ctx = Ctx { doc, method, with_comments, inclusive_prefixes: &prefixes, exclude };
-            walk(&ctx, element, &HashMap::new(), true, &mut out);
-        }
+        let scope = doc.in_scope_namespaces(element);
+        let bits = filter.bits_above(doc, element);
+        walk(&ctx, element, &scope, &HashMap::new(), bits, None, &mut out);
         return Ok(out);
     }
-    document_subset(doc, exclude, method, with_comments)
-}
-
-fn document_subset(
-    doc: &Document,
-    exclude: &[NodeId],
-    method: Method,
-    with_comments: bool,
-) -> Result<Vec<u8>, XmlError> {
-    let mut out = Vec::new();
+    let top_bits = filter.bits_above(doc, doc.root());
     let mut after_root = false;
     for &n in doc.top_level() {
         let piece = match &doc.node(n).kind {
             NodeKind::Element { .. } => {
-                if !exclude.contains(&n) {
-                    let ctx = Ctx { doc, method, with_comments, inclusive_prefixes: &[], exclude };
-                    walk(&ctx, n, &HashMap::new(), true, &mut out);
-                }
+                let scope = doc.in_scope_namespaces(n);
+                walk(&ctx, n, &scope, &HashMap::new(), top_bits, None, &mut out);
                 after_root = true;
                 continue;
             }
+            _ if !filter.member(filter.bits_below(top_bits, n)) => continue,
             NodeKind::Comment(c) if with_comments => format!("<!--{c}-->"),
             NodeKind::Pi { target, data } => pi(target, data),
             _ => continue,
@@ -125,20 +231,49 @@ struct Ctx<'a> {
     method: Method,
     with_comments: bool,
     inclusive_prefixes: &'a [String],
-    exclude: &'a [NodeId],
+    filter: &'a NodeFilter,
 }
 
 fn pi(target: &str, data: &str) -> String {
     if data.is_empty() { format!("<?{target}?>") } else { format!("<?{target} {data}?>") }
 }
 
-/// Renders element `id`; `rendered` holds the namespace declarations in effect in the output
-/// (prefix -> URI) from output ancestors; `apex` marks the top of the node set.
-fn walk(ctx: &Ctx<'_>, id: NodeId, rendered: &HashMap<String, String>, apex: bool, out: &mut Vec<u8>) {
-    let (doc, method, with_comments, inclusive_prefixes) =
-        (ctx.doc, ctx.method, ctx.with_comments, ctx.inclusive_prefixes);
+/// The namespaces in scope at an element whose parent has `parent` in scope (sorted by
+/// prefix, as [`Document::in_scope_namespaces`] gives them), or `None` when it declares none.
+fn scope_below(parent: &[(String, String)], decls: &[(String, String)]) -> Option<Vec<(String, String)>> {
+    if decls.is_empty() {
+        return None;
+    }
+    let mut v: Vec<(String, String)> =
+        parent.iter().filter(|(p, _)| !decls.iter().any(|(d, _)| d == p)).cloned().collect();
+    // An empty URI undeclares the default namespace (`xmlns=""`): it is not in scope.
+    v.extend(decls.iter().filter(|(_, u)| !u.is_empty()).cloned());
+    v.sort();
+    Some(v)
+}
+
+/// Renders element `id` if the filter keeps it, and its kept descendants. `in_scope`: its
+/// namespaces in scope; `rendered`: the namespace declarations in effect in the output from
+/// output ancestors; `parent_bits`: the filter bits of its parent; `output_parent`: the
+/// nearest ancestor that is output (`xml:*` attributes are inherited from the ones between).
+fn walk(
+    ctx: &Ctx<'_>,
+    id: NodeId,
+    in_scope: &[(String, String)],
+    rendered: &HashMap<String, String>,
+    parent_bits: u64,
+    output_parent: Option<NodeId>,
+    out: &mut Vec<u8>,
+) {
+    let (doc, method, inclusive_prefixes) = (ctx.doc, ctx.method, ctx.inclusive_prefixes);
     let NodeKind::Element { prefix, local, attributes, children, .. } = &doc.node(id).kind else { return };
-    let in_scope = doc.in_scope_namespaces(id);
+    let bits = ctx.filter.bits_below(parent_bits, id);
+    if !ctx.filter.member(bits) {
+        // Left out: its kept descendants are output in the context of `output_parent`.
+        children_of(ctx, children, in_scope, rendered, bits, output_parent, out);
+        return;
+    }
+    let apex = output_parent.is_none_or(|p| Some(p) != doc.node(id).parent);
     let uri_of = |p: &str| in_scope.iter().find(|(q, _)| q == p).map(|(_, u)| u.as_str()).unwrap_or("");
 
     // Which namespace declarations to write.
@@ -184,7 +319,7 @@ fn walk(ctx: &Ctx<'_>, id: NodeId, rendered: &HashMap<String, String>, apex: boo
         .collect();
     if apex && method != Method::Exclusive {
         let mut cur = doc.node(id).parent;
-        while let Some(p) = cur {
+        while let Some(p) = cur.filter(|&p| Some(p) != output_parent) {
             if let NodeKind::Element { attributes: pa, .. } = &doc.node(p).kind {
                 for a in pa.iter().filter(|a| a.namespace.as_deref() == Some(XML_NAMESPACE)) {
                     let skip = method == Method::Inclusive11 && (a.local == "id" || a.local == "base");
@@ -225,61 +360,89 @@ fn walk(ctx: &Ctx<'_>, id: NodeId, rendered: &HashMap<String, String>, apex: boo
     }
     out.push(b'>');
 
-    let mut inner = rendered.clone();
-    for (p, u) in ns_out {
-        inner.insert(p, u);
-    }
-    for &c in children {
-        match &doc.node(c).kind {
-            NodeKind::Element { .. } if ctx.exclude.contains(&c) => {}
-            NodeKind::Element { .. } => walk(ctx, c, &inner, false, out),
-            NodeKind::Text(t) => escape_text(t, out),
-            NodeKind::Comment(t) if with_comments => {
-                out.extend_from_slice(b"<!--");
-                out.extend_from_slice(t.as_bytes());
-                out.extend_from_slice(b"-->");
-            }
-            NodeKind::Comment(_) => {}
-            NodeKind::Pi { target, data } => out.extend_from_slice(pi(target, data).as_bytes()),
-        }
-    }
+    // Most elements declare nothing new: their children share the parent's maps.
+    let inner_owned;
+    let inner = if ns_out.is_empty() {
+        rendered
+    } else {
+        let mut m = rendered.clone();
+        m.extend(ns_out);
+        inner_owned = m;
+        &inner_owned
+    };
+    children_of(ctx, children, in_scope, inner, bits, Some(id), out);
     out.extend_from_slice(b"</");
     out.extend_from_slice(qname.as_bytes());
     out.push(b'>');
 }
 
-/// C14N 2.3: `&`, `<`, `>` and carriage return are escaped in text.
-fn escape_text(t: &str, out: &mut Vec<u8>) {
-    for c in t.chars() {
-        match c {
-            '&' => out.extend_from_slice(b"&amp;"),
-            '<' => out.extend_from_slice(b"&lt;"),
-            '>' => out.extend_from_slice(b"&gt;"),
-            '\r' => out.extend_from_slice(b"&#xD;"),
-            c => {
-                let mut b = [0; 4];
-                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+/// Renders the kept nodes among `children` of an element whose filter bits are `bits`.
+fn children_of(
+    ctx: &Ctx<'_>,
+    children: &[NodeId],
+    in_scope: &[(String, String)],
+    rendered: &HashMap<String, String>,
+    bits: u64,
+    output_parent: Option<NodeId>,
+    out: &mut Vec<u8>,
+) {
+    let doc = ctx.doc;
+    for &c in children {
+        let kept = || ctx.filter.is_empty() || ctx.filter.member(ctx.filter.bits_below(bits, c));
+        match &doc.node(c).kind {
+            NodeKind::Element { ns_decls, .. } => {
+                let below = scope_below(in_scope, ns_decls);
+                walk(ctx, c, below.as_deref().unwrap_or(in_scope), rendered, bits, output_parent, out)
             }
+            NodeKind::Text(t) if kept() => escape_text(t, out),
+            NodeKind::Comment(t) if ctx.with_comments && kept() => {
+                out.extend_from_slice(b"<!--");
+                out.extend_from_slice(t.as_bytes());
+                out.extend_from_slice(b"-->");
+            }
+            NodeKind::Pi { target, data } if kept() => out.extend_from_slice(pi(target, data).as_bytes()),
+            _ => {}
         }
     }
 }
 
+/// C14N 2.3: `&`, `<`, `>` and carriage return are escaped in text.
+fn escape_text(t: &str, out: &mut Vec<u8>) {
+    escape(t, out, |b| match b {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
+}
+
 /// C14N 2.3: `&`, `<`, `"` and tab, line feed and carriage return are escaped in attributes.
 fn escape_attr(v: &str, out: &mut Vec<u8>) {
-    for c in v.chars() {
-        match c {
-            '&' => out.extend_from_slice(b"&amp;"),
-            '<' => out.extend_from_slice(b"&lt;"),
-            '"' => out.extend_from_slice(b"&quot;"),
-            '\t' => out.extend_from_slice(b"&#x9;"),
-            '\n' => out.extend_from_slice(b"&#xA;"),
-            '\r' => out.extend_from_slice(b"&#xD;"),
-            c => {
-                let mut b = [0; 4];
-                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
-            }
+    escape(v, out, |b| match b {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'"' => Some(b"&quot;"),
+        b'\t' => Some(b"&#x9;"),
+        b'\n' => Some(b"&#xA;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
+}
+
+/// Copies `s`, replacing the ASCII bytes `replace` names (never part of a multi-byte UTF-8
+/// sequence, so byte-wise scanning is exact), in runs rather than byte by byte.
+fn escape(s: &str, out: &mut Vec<u8>, replace: impl Fn(u8) -> Option<&'static [u8]>) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(r) = replace(b) {
+            out.extend_from_slice(&bytes[start..i]);
+            out.extend_from_slice(r);
+            start = i + 1;
         }
     }
+    out.extend_from_slice(&bytes[start..]);
 }
 
 #[cfg(test)]

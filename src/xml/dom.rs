@@ -403,6 +403,10 @@ impl<'o> Builder<'o> {
     /// Resolves character and entity references in `raw`; with `attribute`, applies attribute
     /// value normalization (XML 1.0 3.3.3) to literal whitespace.
     fn resolve_refs(&mut self, raw: &str, depth: usize, attribute: bool) -> Result<String, XmlError> {
+        // Most values hold nothing to resolve or normalize.
+        if !raw.bytes().any(|b| matches!(b, b'&' | b'\r' | b'\t' | b'\n' | b'<')) {
+            return Ok(raw.to_string());
+        }
         let raw = raw.replace("\r\n", "\n").replace('\r', "\n");
         let mut out = String::with_capacity(raw.len());
         let mut rest = raw.as_str();

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use base64::Engine;
 use hmac::{KeyInit, Mac};
 
-use super::c14n::{Method, canonicalize_subset};
+use super::c14n::{FilterOp, Method, NodeFilter, canonicalize_filtered, canonicalize_subset};
 use super::{Document, NodeId, NodeKind, XmlError};
 use crate::asn1::{der, oid};
 use crate::crypto::{DigestAlgorithm, PublicKey, SignatureAlgorithm, SignatureScheme};
@@ -304,10 +304,10 @@ fn ids(doc: &Document) -> HashMap<String, Vec<NodeId>> {
 
 /// The data a Reference selects, as it moves through the transforms.
 enum Data {
-    /// A node set: the document (`apex` `None`) or a subtree, minus `exclude`.
+    /// A node set: the document (`apex` `None`) or a subtree, as `filter` narrows it.
     Nodes {
         apex: Option<NodeId>,
-        exclude: Vec<NodeId>,
+        filter: NodeFilter,
         comments: bool,
     },
     Octets(Vec<u8>),
@@ -443,8 +443,8 @@ fn reference_digest(
     let alg = digest_method(&dm_uri).ok_or_else(|| format!("unsupported digest method {dm_uri}"))?;
     let mut data = match uri.as_deref() {
         None => return Err("a Reference without URI needs an application-defined object".into()),
-        Some("") => Data::Nodes { apex: None, exclude: Vec::new(), comments: false },
-        Some("#xpointer(/)") => Data::Nodes { apex: None, exclude: Vec::new(), comments: true },
+        Some("") => Data::Nodes { apex: None, filter: NodeFilter::default(), comments: false },
+        Some("#xpointer(/)") => Data::Nodes { apex: None, filter: NodeFilter::default(), comments: true },
         Some(u) if u.starts_with('#') => {
             let (id, comments) = match u.strip_prefix("#xpointer(id(").and_then(|x| x.strip_suffix("))")) {
                 Some(quoted) => (quoted.trim_matches(|c| c == '\'' || c == '"').to_string(), true),
@@ -457,7 +457,7 @@ fn reference_digest(
                 Some(_) => return Err(ReferenceError::DuplicateId(id)),
             };
             *target = Some(found);
-            Data::Nodes { apex: Some(found), exclude: Vec::new(), comments }
+            Data::Nodes { apex: Some(found), filter: NodeFilter::default(), comments }
         }
         Some(u) => {
             let name = u.rsplit('/').next().unwrap_or(u);
@@ -482,8 +482,12 @@ fn reference_digest(
     }
     let octets = match data {
         Data::Octets(o) => o,
-        Data::Nodes { apex, exclude, comments } => {
-            canonicalize_subset(doc, apex, &exclude, Method::Inclusive, comments, &[]).map_err(|e| e.to_string())?
+        Data::Nodes { apex, filter, comments } => {
+            // A filter that keeps one element's subtree selects that element, as `#id` would.
+            if apex.is_none() && target.is_none() {
+                *target = filter.sole_subtree();
+            }
+            canonicalize_filtered(doc, apex, &filter, Method::Inclusive, comments, &[]).map_err(|e| e.to_string())?
         }
     };
     Ok((alg, alg.digest(&octets)))
@@ -537,9 +541,9 @@ pub fn signed_info_octets(doc: &Document, sig: NodeId) -> Result<Vec<u8>, XmlErr
 fn transform(doc: &Document, uri: &str, t: NodeId, sig: NodeId, data: Data) -> Result<Data, String> {
     match uri {
         "http://www.w3.org/2000/09/xmldsig#enveloped-signature" => match data {
-            Data::Nodes { apex, mut exclude, comments } => {
-                exclude.push(sig);
-                Ok(Data::Nodes { apex, exclude, comments })
+            Data::Nodes { apex, mut filter, comments } => {
+                filter.push(FilterOp::Subtract, [sig], false).map_err(|e| e.to_string())?;
+                Ok(Data::Nodes { apex, filter, comments })
             }
             Data::Octets(_) => Err("enveloped-signature transform over octets".into()),
         },
@@ -559,26 +563,28 @@ fn transform(doc: &Document, uri: &str, t: NodeId, sig: NodeId, data: Data) -> R
             exclude_elements(data, excluded)
         }
         "http://www.w3.org/2002/06/xmldsig-filter2" => {
-            let mut data = data;
+            let Data::Nodes { apex, mut filter, comments } = data else {
+                return Err("an XPath Filter 2.0 transform over octets".into());
+            };
             for x in children(doc, t, FILTER2_NS, "XPath") {
-                let filter = attr(doc, x, "Filter").unwrap_or_default();
-                let expr = text(doc, x);
-                let matched = match filter.as_str() {
-                    "subtract" => filter2_descendants(doc, x, &expr),
-                    _ => None,
-                }
-                .ok_or_else(|| format!("unsupported XPath Filter 2.0 {filter} {:?}", expr.trim()))?;
-                data = exclude_elements(data, matched)?;
+                let op = match attr(doc, x, "Filter").as_deref() {
+                    Some("intersect") => FilterOp::Intersect,
+                    Some("subtract") => FilterOp::Subtract,
+                    Some("union") => FilterOp::Union,
+                    other => return Err(format!("XPath Filter 2.0: unknown Filter {other:?}")),
+                };
+                let sel = super::xpath::select(doc, x, &text(doc, x)).map_err(|e| e.to_string())?;
+                filter.push(op, sel.elements, sel.document).map_err(|e| e.to_string())?;
             }
-            Ok(data)
+            Ok(Data::Nodes { apex, filter, comments })
         }
         u => match Method::from_uri(u) {
             Some((method, with_comments)) => match data {
-                Data::Nodes { apex, exclude, comments } => {
+                Data::Nodes { apex, filter, comments } => {
                     let prefixes = inclusive_prefixes(doc, t);
                     let c = comments && with_comments;
                     Ok(Data::Octets(
-                        canonicalize_subset(doc, apex, &exclude, method, c, &prefixes).map_err(|e| e.to_string())?,
+                        canonicalize_filtered(doc, apex, &filter, method, c, &prefixes).map_err(|e| e.to_string())?,
                     ))
                 }
                 Data::Octets(o) => {
@@ -599,9 +605,9 @@ pub const FILTER2_NS: &str = "http://www.w3.org/2002/06/xmldsig-filter2";
 
 fn exclude_elements(data: Data, elements: Vec<NodeId>) -> Result<Data, String> {
     match data {
-        Data::Nodes { apex, mut exclude, comments } => {
-            exclude.extend(elements);
-            Ok(Data::Nodes { apex, exclude, comments })
+        Data::Nodes { apex, mut filter, comments } => {
+            filter.push(FilterOp::Subtract, elements, false).map_err(|e| e.to_string())?;
+            Ok(Data::Nodes { apex, filter, comments })
         }
         Data::Octets(_) => Err("an XPath transform over octets".into()),
     }
@@ -619,32 +625,6 @@ fn elements_named(doc: &Document, context: NodeId, qname: &str) -> Option<Vec<No
 fn xpath_not_ancestor_or_self(doc: &Document, context: NodeId, expr: &str) -> Option<Vec<NodeId>> {
     let compact: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
     let qname = compact.strip_prefix("not(ancestor-or-self::")?.strip_suffix(')')?;
-    elements_named(doc, context, qname)
-}
-
-/// XPath Filter 2.0 expressions selecting whole elements by name: `//p:name`,
-/// `/descendant::p:name`, `/descendant::*[name()='p:name']` (the last compares the qualified
-/// name literally, as XPath's name() does). Other expressions: `None`.
-fn filter2_descendants(doc: &Document, context: NodeId, expr: &str) -> Option<Vec<NodeId>> {
-    let e = expr.trim();
-    if let Some(rest) = e.strip_prefix("/descendant::*[name()=").and_then(|r| r.strip_suffix(']')) {
-        let qname = rest.trim_matches(|c| c == '\'' || c == '"');
-        return Some(
-            doc.descendants(doc.root())
-                .into_iter()
-                .filter(|&n| match &doc.node(n).kind {
-                    NodeKind::Element { prefix, local, .. } => {
-                        prefix.as_ref().map_or(local.clone(), |p| format!("{p}:{local}")) == qname
-                    }
-                    _ => false,
-                })
-                .collect(),
-        );
-    }
-    let qname = e.strip_prefix("//").or_else(|| e.strip_prefix("/descendant::"))?;
-    if qname.contains(['/', '[', '(']) {
-        return None;
-    }
     elements_named(doc, context, qname)
 }
 

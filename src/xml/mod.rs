@@ -19,6 +19,7 @@ mod dom;
 pub mod dsig;
 mod dtd;
 pub(crate) mod span;
+pub mod xpath;
 
 pub use dom::{Attribute, Document, Node, NodeId, NodeKind, ParseOptions};
 
