@@ -181,7 +181,7 @@ enum Axis {
     Child,
     Descendant,
     DescendantOrSelf,
-    SelfAxis,
+    Itself,
 }
 
 #[derive(Debug, Clone)]
@@ -293,7 +293,7 @@ impl Parser<'_> {
                     "child" => Axis::Child,
                     "descendant" => Axis::Descendant,
                     "descendant-or-self" => Axis::DescendantOrSelf,
-                    "self" => Axis::SelfAxis,
+                    "self" => Axis::Itself,
                     other => return Err(format!("unsupported axis {other}::")),
                 };
                 self.pos += 1;
@@ -507,7 +507,7 @@ fn eval_path(doc: &Document, path: &Path) -> Vec<Option<NodeId>> {
                 Axis::DescendantOrSelf => std::iter::once(ctx)
                     .chain(children.into_iter().flat_map(|c| doc.descendants(c)).map(Some))
                     .collect(),
-                Axis::SelfAxis => vec![ctx],
+                Axis::Itself => vec![ctx],
             };
             for cand in candidates {
                 let keep = match cand {
