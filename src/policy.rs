@@ -207,22 +207,8 @@ impl Policy {
     ) -> Result<(), AlgorithmViolation> {
         let day = at.date();
         let fail = |text: String| AlgorithmViolation { text, level: ConstraintLevel::Fail };
-        let expired = |what: String, end: Date| AlgorithmViolation {
-            text: format!("{what} is not acceptable after {end} ({})", self.algorithms.source),
-            level: if end > self.algorithms.data_as_of {
-                self.algorithms.after_data_date
-            } else {
-                ConstraintLevel::Fail
-            },
-        };
         if alg.scheme != crate::crypto::SignatureScheme::Ed25519 {
-            match self.digests.iter().find(|d| d.algorithm == alg.digest) {
-                None => return Err(fail(format!("{} is not an accepted digest algorithm", alg.digest))),
-                Some(DigestRule { until: Some(end), .. }) if day > *end => {
-                    return Err(expired(alg.digest.to_string(), *end));
-                }
-                _ => {}
-            }
+            self.check_digest_algorithm(alg.digest, at)?;
         }
         let (rules, name) = match key {
             KeyKind::Rsa(_) => (&self.keys.rsa, "RSA"),
@@ -235,6 +221,7 @@ impl Policy {
             }
             _ => (&self.keys.ecdsa, "ECDSA"),
         };
+        let expired = |what: String, end: Date| self.expired(what, end);
         let bits = key.bits();
         let fitting: Vec<&SizeRule> = rules.iter().filter(|r| r.min_bits <= bits).collect();
         if fitting.is_empty() {
@@ -246,6 +233,32 @@ impl Policy {
         // The rule that lasts longest decides how the expiry is reported.
         let end = fitting.iter().filter_map(|r| r.until).max().unwrap_or(Date::MIN);
         Err(expired(format!("{name} key of {bits} bits"), end))
+    }
+}
+
+impl Policy {
+    /// Whether digest `d` is acceptable at `at` (for signatures, references and data
+    /// digests alike); `Err` says why not and at which level the finding counts.
+    pub fn check_digest_algorithm(&self, d: DigestAlgorithm, at: OffsetDateTime) -> Result<(), AlgorithmViolation> {
+        match self.digests.iter().find(|r| r.algorithm == d) {
+            None => Err(AlgorithmViolation {
+                text: format!("{d} is not an accepted digest algorithm"),
+                level: ConstraintLevel::Fail,
+            }),
+            Some(DigestRule { until: Some(end), .. }) if at.date() > *end => Err(self.expired(d.to_string(), *end)),
+            _ => Ok(()),
+        }
+    }
+
+    fn expired(&self, what: String, end: Date) -> AlgorithmViolation {
+        AlgorithmViolation {
+            text: format!("{what} is not acceptable after {end} ({})", self.algorithms.source),
+            level: if end > self.algorithms.data_as_of {
+                self.algorithms.after_data_date
+            } else {
+                ConstraintLevel::Fail
+            },
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use confia::xml::c14n::{Method, canonicalize, canonicalize_document};
+use confia::xml::c14n::{Method, canonicalize, canonicalize_subset};
 use confia::xml::{Document, ParseOptions};
 
 use crate::{Failure, exit, load};
@@ -61,7 +61,7 @@ pub fn run(c: Command) -> Result<u8, Failure> {
         MethodArg::Exc => Method::Exclusive,
     };
     let out = match &a.element {
-        None => canonicalize_document(&doc, method, a.with_comments),
+        None => canonicalize_subset(&doc, None, &[], method, a.with_comments, &a.inclusive_prefixes),
         Some(spec) => {
             let (ns, local) = match spec.strip_prefix('{').and_then(|r| r.split_once('}')) {
                 Some((ns, local)) => (Some(ns), local),

@@ -163,13 +163,14 @@ fn tampered_output_fails_everywhere() {
     }
 }
 
-#[test]
-fn verifies_what_xmlsec1_signs() {
-    if !xmlsec1() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let template = dir.path().join("template.xml");
+const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+const ENVELOPED: &str = "<Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>";
+
+/// Signs DOC with xmlsec1 (enveloped, exc-c14n SignedInfo, RSA-SHA256), one Reference with
+/// this URI, transforms and digest.
+fn xmlsec1_signed(dir: &Path, uri: &str, transforms: &str, digest: &str) -> PathBuf {
+    let n = std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0);
+    let template = dir.join(format!("template-{n}.xml"));
     let body = DOC.trim_end().strip_suffix("</factura>").unwrap();
     std::fs::write(
         &template,
@@ -177,25 +178,59 @@ fn verifies_what_xmlsec1_signs() {
             "{body}<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo>\
              <CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>\
              <SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>\
-             <Reference URI=\"\"><Transforms><Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>\
-             </Transforms><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/></Reference>\
+             <Reference URI=\"{uri}\"><Transforms>{transforms}\
+             </Transforms><DigestMethod Algorithm=\"{digest}\"/><DigestValue/></Reference>\
              </SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature></factura>\n"
         ),
     )
     .unwrap();
-    let out = dir.path().join("xmlsec-signed.xml");
+    let out = dir.join(format!("xmlsec-signed-{n}.xml"));
     let key = format!("{},{}", v("pki/signer-rsa.key"), v("pki/signer-rsa.pem"));
     let o = Command::new("xmlsec1")
         .args(["--sign", "--privkey-pem", &key, "--output", out.to_str().unwrap(), template.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(o.status.success(), "xmlsec1 --sign: {}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+#[test]
+fn verifies_what_xmlsec1_signs() {
+    if !xmlsec1() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = xmlsec1_signed(dir.path(), "", ENVELOPED, SHA256);
     let mut extra = trust_and_crls();
     extra.extend(["--cert".into(), v("pki/intermediate.pem")]);
     let (c, j) = verify_json(out.to_str().unwrap(), &extra);
     assert_eq!(c, 0, "{j}");
     assert_eq!(j["signatures"][0]["format"], "XMLDSig");
     assert_eq!(j["signatures"][0]["signature_intact"], true);
+    assert_eq!(j["signatures"][0]["signature_algorithm"], "RSA PKCS#1 v1.5 with SHA-256");
+
+    // The policy judges reference digests too: SHA-1 is past its date.
+    let out = xmlsec1_signed(dir.path(), "", ENVELOPED, "http://www.w3.org/2000/09/xmldsig#sha1");
+    let (c, j) = verify_json(out.to_str().unwrap(), &extra);
+    assert_eq!(c, 3, "{j}");
+    assert_eq!(j["signatures"][0]["sub_indication"], "CRYPTO_CONSTRAINTS_FAILURE_NO_POE");
+    assert_eq!(j["signatures"][0]["signature_intact"], true);
+    assert_eq!(j["signatures"][0]["data_intact"], true);
+
+    // Node-set subtleties xmlsec1 and confia must agree on: an xpointer URI keeps comments
+    // only through an explicit #WithComments transform; Exclusive C14N's PrefixList applies
+    // to a whole-document reference.
+    let exc_prefix = "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">\
+                      <InclusiveNamespaces xmlns=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"#default\"/>\
+                      </Transform>";
+    let with_comments = "<Transform Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments\"/>";
+    for (uri, extra_transform) in
+        [("#xpointer(/)", ""), ("#xpointer(/)", with_comments), ("", exc_prefix), ("", with_comments)]
+    {
+        let out = xmlsec1_signed(dir.path(), uri, &format!("{ENVELOPED}{extra_transform}"), SHA256);
+        let (c, j) = verify_json(out.to_str().unwrap(), &extra);
+        assert_eq!(c, 0, "{uri} {extra_transform}: {j}");
+    }
 }
 
 #[test]

@@ -108,3 +108,16 @@ fn xml_only_flags_are_refused_for_cms() {
     let o = confia(&["verify", &v("samples/attached-rsa.p7m"), "--hmac-key", &v("samples/content.txt")]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
 }
+
+#[test]
+fn exclusive_prefix_list_applies_to_the_whole_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.xml");
+    std::fs::write(&f, "<doc xmlns:a=\"urn:a\" xmlns:b=\"urn:b\"><item>x</item></doc>").unwrap();
+    let path = f.to_str().unwrap();
+    let o = confia(&["xml", "c14n", "--method", "exc", "--inclusive-prefix", "a", path]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "<doc xmlns:a=\"urn:a\"><item>x</item></doc>");
+    let o = confia(&["xml", "c14n", "--method", "exc", path]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "<doc><item>x</item></doc>");
+}

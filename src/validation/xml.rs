@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::process::{Checks, Document, msg};
+use super::process::{Checks, Document, apply_level, msg};
 use super::{FailedSub, IndeterminateSub as Ind, ValidationError, Validator};
 use crate::crypto::PublicKey;
 use crate::report::{CertificateRef, Level, PolicyRef, Report, SignatureReport};
 use crate::revocation::CrlSet;
 use crate::x509::Certificate;
 use crate::xades;
-use crate::xml::dsig::{self, DSIG_NS, KeySource, ReferenceError, SignatureCheck, VerifyInputs};
+use crate::xml::dsig::{self, DSIG_NS, KeySource, ReferenceError, SignatureCheck, SignatureMethod, VerifyInputs};
 use crate::xml::{self, NodeId, NodeKind, ParseOptions};
 
 /// Out-of-band inputs of XML signature validation, as xmlsec1 takes them.
@@ -66,6 +66,17 @@ impl Validator {
         let props = xades::own_signed_properties(doc, sig);
         let mut r = SignatureReport::new(id.clone(), format_name(doc, props).into());
         r.signature_intact = check.signature_intact == Ok(true);
+        match check.method {
+            Some(SignatureMethod::Asymmetric(alg)) => {
+                r.signature_algorithm = Some(alg.to_string());
+                r.digest_algorithm = Some(alg.digest.to_string());
+            }
+            Some(SignatureMethod::Hmac(d, _)) => {
+                r.signature_algorithm = Some(format!("HMAC with {d}"));
+                r.digest_algorithm = Some(d.to_string());
+            }
+            None => {}
+        }
         let mut checks = Checks::default();
         if let Some(p) = props {
             r.properties = xades::properties::read(doc, p);
@@ -170,6 +181,26 @@ impl Validator {
                 config: self.config(),
             };
             self.certificate_checks(cert, &d, &mut r, &mut checks);
+            // SAV: the signature's algorithm and key, and every reference digest (the XML
+            // counterpart of the CMS message digest), against the policy at validation time.
+            let config = self.config();
+            if let (Some(SignatureMethod::Asymmetric(alg)), Ok(key)) = (check.method, cert.public_key())
+                && let Err(v) = config.policy.check_signature_algorithm(&alg, key.kind(), config.time)
+                && apply_level(v.level, &mut r.messages, "CRYPTO_CONSTRAINTS", format!("signature: {}", v.text))
+            {
+                checks.sav.get_or_insert(Ind::CryptoConstraintsFailureNoPoe);
+            }
+            let entries =
+                check.references.iter().chain(check.references.iter().flat_map(|x| x.manifest.iter().flatten()));
+            for reference in entries {
+                let Some(d) = reference.digest else { continue };
+                if let Err(v) = config.policy.check_digest_algorithm(d, config.time) {
+                    let text = format!("reference {:?}: {}", reference.uri.as_deref().unwrap_or(""), v.text);
+                    if apply_level(v.level, &mut r.messages, "CRYPTO_CONSTRAINTS", text) {
+                        checks.sav.get_or_insert(Ind::CryptoConstraintsFailureNoPoe);
+                    }
+                }
+            }
         }
         if props.is_some() && has_unsigned(doc, sig, "SignatureTimeStamp") {
             r.messages.push(msg(

@@ -173,6 +173,8 @@ pub struct ReferenceCheck {
     pub uri: Option<String>,
     /// Its Type attribute, if any.
     pub reference_type: Option<String>,
+    /// Its DigestMethod, when supported.
+    pub digest: Option<DigestAlgorithm>,
     /// The element its URI selected, for same-document references.
     pub target: Option<NodeId>,
     /// `Ok(true)`: the digest matches; `Ok(false)`: it does not; `Err`: it could not be computed.
@@ -212,6 +214,8 @@ pub struct SignatureCheck {
     pub signature: NodeId,
     /// `Ok(true)` when a key verifies the SignatureValue over the canonical SignedInfo.
     pub signature_intact: Result<bool, String>,
+    /// The SignatureMethod, when supported.
+    pub method: Option<SignatureMethod>,
     /// The key that verified it.
     pub key: Option<KeySource>,
     /// Certificates carried in KeyInfo/X509Data.
@@ -321,6 +325,7 @@ pub fn verify(doc: &Document, sig: NodeId, inputs: &VerifyInputs<'_>) -> Result<
     let mut check = SignatureCheck {
         signature: sig,
         signature_intact: Err("not checked".into()),
+        method: None,
         key: None,
         certificates: Vec::new(),
         references: Vec::new(),
@@ -367,6 +372,7 @@ pub fn verify(doc: &Document, sig: NodeId, inputs: &VerifyInputs<'_>) -> Result<
         check.signature_intact = Err(format!("unsupported signature method {sm_uri}"));
         return Ok(check);
     };
+    check.method = Some(sm);
     if let SignatureMethod::Hmac(d, _) = sm {
         let len = child(doc, sm_el, DSIG_NS, "HMACOutputLength").map(|n| text(doc, n).trim().parse::<usize>());
         match len {
@@ -380,7 +386,9 @@ pub fn verify(doc: &Document, sig: NodeId, inputs: &VerifyInputs<'_>) -> Result<
     }
     let (intact, key) = match sm {
         SignatureMethod::Hmac(d, bits) => {
-            (verify_hmac(d, bits, inputs.hmac_key, &canonical, &value), Some(KeySource::Hmac))
+            let r = verify_hmac(d, bits, inputs.hmac_key, &canonical, &value);
+            let key = inputs.hmac_key.map(|_| KeySource::Hmac);
+            (r, key)
         }
         SignatureMethod::Asymmetric(alg) => {
             let keys = KeySources { inputs, carried: &check.certificates, ids: &ids };
@@ -411,6 +419,7 @@ fn reference(
     let uri = attr(doc, r, "URI");
     let mut out = ReferenceCheck {
         id: attr(doc, r, "Id"),
+        digest: child(doc, r, DSIG_NS, "DigestMethod").and_then(|m| digest_method(&attr(doc, m, "Algorithm")?)),
         uri: uri.clone(),
         reference_type: attr(doc, r, "Type"),
         target: None,
@@ -482,12 +491,15 @@ fn reference_digest(
     }
     let octets = match data {
         Data::Octets(o) => o,
-        Data::Nodes { apex, filter, comments } => {
+        Data::Nodes { apex, filter, .. } => {
             // A filter that keeps one element's subtree selects that element, as `#id` would.
             if apex.is_none() && target.is_none() {
                 *target = filter.sole_subtree();
             }
-            canonicalize_filtered(doc, apex, &filter, Method::Inclusive, comments, &[]).map_err(|e| e.to_string())?
+            // XMLDSig 4.4.3.2: the implicit conversion is Canonical XML without comments, so
+            // comments an xpointer URI kept only count through an explicit #WithComments
+            // transform.
+            canonicalize_filtered(doc, apex, &filter, Method::Inclusive, false, &[]).map_err(|e| e.to_string())?
         }
     };
     Ok((alg, alg.digest(&octets)))
