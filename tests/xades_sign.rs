@@ -97,6 +97,29 @@ fn a_counter_signature_moved_to_another_signature_is_not_bound() {
 }
 
 #[test]
+fn byte_order_marks_and_ascii_declarations_are_kept() {
+    let bom = [&[0xef, 0xbb, 0xbf][..], DOC].concat();
+    for packaging in [Packaging::Enveloped, Packaging::Enveloping] {
+        let out = sign(&bom, &signer("rsa"), &opts(packaging.clone())).unwrap();
+        assert_eq!(validate(&out).signatures[0].verdict, Verdict::Passed, "{packaging:?}");
+    }
+    let ascii = b"<?xml version=\"1.0\" encoding=\"US-ASCII\"?><a>plain</a>";
+    let out = sign(ascii, &signer("ec"), &opts(Packaging::Enveloped)).unwrap();
+    assert!(out.starts_with(b"<?xml version=\"1.0\" encoding=\"US-ASCII\"?><a>plain<ds:Signature"));
+    assert_eq!(validate(&out).signatures[0].verdict, Verdict::Passed);
+}
+
+#[test]
+fn unreadable_signature_elements_are_reported_not_fatal() {
+    let junk = b"<a><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">junk</ds:Signature></a>";
+    let out = sign(junk, &signer("rsa"), &opts(Packaging::Enveloped)).unwrap();
+    let report = validate(&out);
+    assert_eq!(report.signatures.len(), 2);
+    assert_eq!(report.signatures[0].verdict, Verdict::Failed(FailedSub::FormatFailure));
+    assert_eq!(report.signatures[1].verdict, Verdict::Passed);
+}
+
+#[test]
 fn every_packaging_validates_and_reports_its_properties() {
     for packaging in [Packaging::Enveloped, Packaging::Enveloping, Packaging::Detached { uri: "pedido.xml".into() }] {
         for who in ["rsa", "ec"] {
@@ -134,6 +157,17 @@ fn what_cannot_be_signed_is_refused_with_a_reason() {
     let mut sha1 = opts(Packaging::Enveloped);
     sha1.digest = confia::crypto::DigestAlgorithm::Sha1;
     assert!(matches!(sign(DOC, &signer("rsa"), &sha1), Err(SignError::DigestNotAllowed(_))));
+    // Not XML 1.0 characters, even if UTF-8.
+    assert!(matches!(sign(b"<a>\x01</a>", &signer("rsa"), &o), Err(SignError::Document(_))));
+    // Outside the certificate's validity (2026-01-01 .. 2046-01-01).
+    let mut late = opts(Packaging::Enveloped);
+    late.signing_time = time::macros::datetime!(2050-01-01 0:00 UTC);
+    assert!(matches!(sign(DOC, &signer("rsa"), &late), Err(SignError::CertificateNotValid(_))));
+    // A second enveloped signature would break the first: refused, counter-signing is offered.
+    let signed = sign(DOC, &signer("rsa"), &o).unwrap();
+    let mut again = opts(Packaging::Enveloped);
+    again.signing_time = time::macros::datetime!(2026-12-01 12:00 UTC);
+    assert!(matches!(sign(&signed, &signer("ec"), &again), Err(SignError::WouldBreak(_))));
     // A plain XMLDSig signature (no QualifyingProperties) cannot be counter-signed the XAdES way.
     let plain = b"<a><ds:Signature xmlns:ds='http://www.w3.org/2000/09/xmldsig#' Id='s'><ds:SignatureValue Id='v'>AA==</ds:SignatureValue></ds:Signature></a>";
     assert!(matches!(counter_sign(plain, None, &signer("rsa"), &o), Err(SignError::Target(_))));

@@ -49,7 +49,7 @@ enum Command {
     Verify(verify::Args),
     /// Create a CAdES-BASELINE-B signature.
     #[command(
-        after_help = "EXIT CODES:\n  0  signature written\n  1  signing failed (nothing written)\n  2  usage error (output is the input, exists without --force, is not a regular file; certificate does not match the key)\n  4  unreadable key, certificate or input"
+        after_help = "EXIT CODES:\n  0  signature written\n  1  signing failed, or the new signature would invalidate one the input carries (nothing written)\n  2  usage error (output is the input, exists without --force, is not a regular file; certificate does not match the key)\n  4  unreadable key, certificate or input"
     )]
     Sign(sign::Args),
     /// Certificate operations.

@@ -119,8 +119,12 @@ pub fn run(a: Args) -> Result<u8, Failure> {
             let cert_path =
                 a.cert.as_ref().ok_or_else(|| Failure::usage("--cert is required unless the key is PKCS#12"))?;
             let cert = load::certificates(cert_path)?.remove(0);
-            SoftwareSigner::from_pem_or_der(&key_data, cert)
-                .map_err(|e| Failure::unreadable(format!("{}: {e}", a.key.display())))?
+            SoftwareSigner::from_pem_or_der(&key_data, cert).map_err(|e| match e {
+                confia::crypto::SignerError::KeyCertificateMismatch => {
+                    Failure::usage(format!("{} and {}: {e}", a.key.display(), cert_path.display()))
+                }
+                e => Failure::unreadable(format!("{}: {e}", a.key.display())),
+            })?
         }
     };
     for p in &a.chain {
@@ -181,11 +185,17 @@ pub fn run(a: Args) -> Result<u8, Failure> {
             let mut opts = xades::sign::SignOptions::new(packaging, signing_time, mime);
             opts.digest = digest;
             opts.chain = chain;
+            let enveloped = matches!(opts.packaging, xades::sign::Packaging::Enveloped);
             xades::sign::sign(&content, &signer, &opts).map_err(|e| match e {
-                xades::sign::SignError::Document(_) | xades::sign::SignError::NotUtf8(_) => Failure::unreadable(format!(
-                    "{}: {e} (an enveloped signature needs an XML document; use --packaging enveloping or detached)",
-                    a.input.display()
-                )),
+                xades::sign::SignError::Document(_) | xades::sign::SignError::NotUtf8(_) if enveloped => {
+                    Failure::unreadable(format!(
+                        "{}: {e} (an enveloped signature needs an XML document; use --packaging enveloping or detached)",
+                        a.input.display()
+                    ))
+                }
+                xades::sign::SignError::Document(_) | xades::sign::SignError::NotUtf8(_) => {
+                    Failure::unreadable(format!("{}: {e}", a.input.display()))
+                }
                 e => Failure { code: exit::FAILED, message: e.to_string() },
             })?
         }
@@ -218,7 +228,23 @@ fn check_output(input: &Path, output: &Path, force: bool) -> Result<(), Failure>
 fn write_atomically(path: &Path, data: &[u8], force: bool) -> Result<(), Failure> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| Failure { code: exit::FAILED, message: format!("{}: {e}", path.display()) };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    // A replaced file keeps its permissions; a new one gets the usual 0644 (less the umask),
+    // not the temporary file's 0600.
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) => m.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                std::fs::metadata(dir).map_err(fail)?.permissions()
+            }
+        }
+    };
+    let mut tmp = tempfile::Builder::new().permissions(permissions).tempfile_in(dir).map_err(fail)?;
     tmp.write_all(data).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     if force {

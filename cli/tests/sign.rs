@@ -85,7 +85,7 @@ fn sign_never_overwrites_and_leaves_nothing_on_failure() {
     let out2 = dir.path().join("out2.p7m");
     let wrong_cert = v("pki/signer-rsa.pem");
     let o = sign(&["--key", &key, "--cert", &wrong_cert, "-o", out2.to_str().unwrap(), input.to_str().unwrap()]);
-    assert_ne!(code(&o), 0);
+    assert_eq!(code(&o), 2, "a usage error, as --help says");
     assert!(stderr(&o).contains("does not match"), "{}", stderr(&o));
     assert!(!out2.exists());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();

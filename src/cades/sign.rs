@@ -22,6 +22,9 @@ pub enum SignError {
     /// A digest the baseline profile does not allow for new signatures.
     #[error("{0} is not allowed for new signatures")]
     DigestNotAllowed(DigestAlgorithm),
+    /// The signing time lies outside the signer certificate's validity period.
+    #[error("the signing certificate is not valid at the signing time {0}")]
+    CertificateNotValid(OffsetDateTime),
 }
 
 /// Parameters of a CAdES B-B signature.
@@ -57,6 +60,9 @@ pub struct SignOptions {
 pub fn sign(content: &mut dyn Read, signer: &dyn Signer, opts: &SignOptions) -> Result<Vec<u8>, SignError> {
     if opts.digest == DigestAlgorithm::Sha1 {
         return Err(SignError::DigestNotAllowed(opts.digest));
+    }
+    if !signer.certificate().is_valid_at(opts.signing_time) {
+        return Err(SignError::CertificateNotValid(opts.signing_time));
     }
     let mut hasher = Hasher::new(opts.digest);
     let mut attached = Vec::new();

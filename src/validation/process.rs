@@ -767,7 +767,7 @@ fn spki_sha1(c: &Certificate) -> Option<Vec<u8>> {
 
 /// The report for a signature structure that cannot even be read: TOTAL_FAILED /
 /// FORMAT_FAILURE, nothing intact.
-fn unreadable_signature(id: String, code: &'static str, text: String) -> SignatureReport {
+pub(super) fn unreadable_signature(id: String, code: &'static str, text: String) -> SignatureReport {
     let mut r = SignatureReport::new(id, "unreadable".into());
     r.verdict = Verdict::Failed(FailedSub::FormatFailure);
     r.messages.push(msg(Level::Error, code, text));

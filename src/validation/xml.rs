@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::process::{Checks, Document, apply_level, msg};
+use super::process::{Checks, Document, apply_level, msg, unreadable_signature};
 use super::{FailedSub, IndeterminateSub as Ind, ValidationError, Validator};
 use crate::crypto::PublicKey;
 use crate::report::{CertificateRef, Level, PolicyRef, Report, SignatureReport};
@@ -35,6 +35,11 @@ impl Validator {
         if top.is_empty() {
             return Err(ValidationError::NoSignature);
         }
+        // Content supplied for a document whose references are all internal would be silently
+        // ignored: refuse it, as for CMS signatures that carry their content.
+        if !extra.detached.is_empty() && !has_external_reference(&doc) {
+            return Err(ValidationError::UnexpectedDetachedContent);
+        }
         let inputs = VerifyInputs {
             certificates: self.config().certificates.clone(),
             detached: extra.detached,
@@ -62,7 +67,15 @@ impl Validator {
         id: String,
         countersigned: Option<NodeId>,
     ) -> Result<SignatureReport, ValidationError> {
-        let check = dsig::verify(doc, sig, inputs)?;
+        // A Signature element that cannot even be read (no SignedInfo, say) is reported as a
+        // failed signature, so it neither hides the others nor passes.
+        let check = match dsig::verify(doc, sig, inputs) {
+            Ok(c) => c,
+            Err(e @ crate::xml::XmlError::Malformed(_)) => {
+                return Ok(unreadable_signature(id, "SIGNATURE_UNREADABLE", e.to_string()));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let props = xades::own_signed_properties(doc, sig);
         let mut r = SignatureReport::new(id.clone(), format_name(doc, props).into());
         r.signature_intact = check.signature_intact == Ok(true);
@@ -266,6 +279,16 @@ impl Validator {
         }
         r.data_intact = Some(all && !check.references.is_empty());
     }
+}
+
+/// Whether any ds:Reference of the document points outside it.
+fn has_external_reference(doc: &xml::Document) -> bool {
+    doc.descendants(doc.root()).into_iter().any(|n| match &doc.node(n).kind {
+        NodeKind::Element { local, namespace: Some(ns), attributes, .. } if local == "Reference" && ns == DSIG_NS => {
+            attributes.iter().any(|a| a.local == "URI" && !a.value.is_empty() && !a.value.starts_with('#'))
+        }
+        _ => false,
+    })
 }
 
 fn nested_in_signature(doc: &xml::Document, s: NodeId) -> bool {

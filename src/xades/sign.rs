@@ -86,12 +86,19 @@ pub enum SignError {
     /// A digest the baseline profile does not allow for new signatures.
     #[error("{0} is not allowed for new signatures")]
     DigestNotAllowed(DigestAlgorithm),
+    /// The signing time lies outside the signer certificate's validity period.
+    #[error("the signing certificate is not valid at the signing time {0}")]
+    CertificateNotValid(OffsetDateTime),
     /// A key that XMLDSig cannot express or that confia does not sign with.
     #[error("unsupported signing key: {0}")]
     UnsupportedKey(String),
     /// The generated Ids collide with Ids already in the document.
     #[error("the document already uses the Id {0:?}")]
     IdCollision(String),
+    /// The new signature would invalidate a signature the document already carries (an
+    /// enveloped signature covers the whole document, earlier signatures included).
+    #[error("{0}")]
+    WouldBreak(String),
     /// The signature to counter-sign cannot be found or referenced.
     #[error("cannot counter-sign: {0}")]
     Target(String),
@@ -203,26 +210,16 @@ pub fn counter_sign(
     if at_span.empty {
         return Err(SignError::Target("the properties element is written empty (<x/>); not supported".into()));
     }
-    let before: Vec<bool> =
-        sigs.iter().map(|&s| dsig::verify(&doc, s, &VerifyInputs::default()).is_ok_and(|c| c.crypto_valid())).collect();
     let placement = Placement::Counter { doc: &text, at: at_span.content_end, open, close, value_id: value_id.clone() };
     let (out, (new_doc, new_sig)) = produce(signed, placement, signer, opts, &VerifyInputs::default())?;
 
-    // The counter-signature selects the counter-signed value, and nothing that verified
-    // before was broken by the insertion.
+    // The counter-signature selects the counter-signed value.
     let check = dsig::verify(&new_doc, new_sig, &VerifyInputs::default())?;
     let selects = check.references.first().and_then(|r| r.target).is_some_and(|t| {
         has_id(&new_doc, t, &value_id) && super::element(&new_doc, t) == Some(("SignatureValue", Some(DSIG_NS)))
     });
-    let after: Vec<bool> = dsig::find_signatures(&new_doc)
-        .into_iter()
-        .filter(|&s| s != new_sig)
-        .map(|s| dsig::verify(&new_doc, s, &VerifyInputs::default()).is_ok_and(|c| c.crypto_valid()))
-        .collect();
-    if !selects || before.iter().zip(&after).any(|(b, a)| *b && !*a) {
-        return Err(SignError::SelfCheck(
-            "the counter-signature would break or miss the signature it counter-signs".into(),
-        ));
+    if !selects {
+        return Err(SignError::SelfCheck("the counter-signature does not select the counter-signed value".into()));
     }
     Ok(out.into_bytes())
 }
@@ -245,6 +242,9 @@ fn produce(
         return Err(SignError::DigestNotAllowed(opts.digest));
     }
     let cert = signer.certificate().clone();
+    if !cert.is_valid_at(opts.signing_time) {
+        return Err(SignError::CertificateNotValid(opts.signing_time));
+    }
     let algorithm = algorithm_for(&cert, opts.digest)?;
     let method_uri = dsig::signature_method_uri(&algorithm)
         .ok_or_else(|| SignError::UnsupportedKey(format!("no XMLDSig method for {algorithm}")))?;
@@ -301,6 +301,22 @@ fn produce(
     let by_signer = matches!(&check.key, Some(KeySource::Certificate(c)) if c.der() == cert.der());
     if !check.crypto_valid() || !by_signer {
         return Err(SignError::SelfCheck(format!("{:?}", check.signature_intact)));
+    }
+    // Signatures the document carried and that verified must still verify.
+    if let Placement::Enveloped(original) | Placement::Counter { doc: original, .. } = &parts.placement {
+        let before = Document::parse(original.as_bytes(), &ParseOptions::default())?;
+        let intact =
+            |d: &Document, s: NodeId| dsig::verify(d, s, &VerifyInputs::default()).is_ok_and(|c| c.crypto_valid());
+        let was: Vec<bool> = dsig::find_signatures(&before).into_iter().map(|s| intact(&before, s)).collect();
+        let now: Vec<bool> =
+            dsig::find_signatures(&doc).into_iter().filter(|&s| s != sig).map(|s| intact(&doc, s)).collect();
+        if was.len() != now.len() || was.iter().zip(&now).any(|(w, n)| *w && !*n) {
+            return Err(SignError::WouldBreak(
+                "the document carries a signature that the new signature would invalidate; counter-sign it \
+                 (--counter-sign) or sign it detached or enveloping instead"
+                    .into(),
+            ));
+        }
     }
     Ok((out, (doc, sig)))
 }
@@ -373,9 +389,12 @@ fn b64(data: &[u8]) -> String {
 /// The input as an XML document confia may sign in place: UTF-8, well-formed, no DTD.
 fn xml_input(content: &[u8]) -> Result<String, SignError> {
     let text = std::str::from_utf8(content).map_err(|_| SignError::NotUtf8("not valid UTF-8".into()))?;
+    // An ASCII document is a UTF-8 one; anything else declared would be re-encoded.
+    let ascii = |e: &str| ["us-ascii", "ascii"].iter().any(|a| e.eq_ignore_ascii_case(a)) && text.is_ascii();
     if let Some(enc) = declared_encoding(text)
         && !enc.eq_ignore_ascii_case("utf-8")
         && !enc.eq_ignore_ascii_case("utf8")
+        && !ascii(&enc)
     {
         return Err(SignError::NotUtf8(enc));
     }

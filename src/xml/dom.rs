@@ -103,6 +103,9 @@ impl Document {
             return Err(XmlError::Limit(format!("input larger than {MAX_XML_SIZE} bytes")));
         }
         let text = decode(input)?;
+        if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+            return Err(XmlError::Malformed(format!("character U+{:04X} is not allowed in XML 1.0", c as u32)));
+        }
         Builder::new(options).run(&text)
     }
 
@@ -287,6 +290,9 @@ impl<'o> Builder<'o> {
                 }
                 Event::GeneralRef(r) => {
                     if let Some(c) = r.resolve_char_ref().map_err(mal)? {
+                        if !is_xml_char(c) {
+                            return Err(XmlError::Malformed(format!("character reference to U+{:04X}", c as u32)));
+                        }
                         self.push_text(&c.to_string())?;
                     } else {
                         let name = &*r;
@@ -430,6 +436,7 @@ impl<'o> Builder<'o> {
                 }
                 .ok()
                 .and_then(char::from_u32)
+                .filter(|&c| is_xml_char(c))
                 .ok_or_else(|| XmlError::Malformed(format!("bad character reference &{name};")))?;
                 out.push(code);
             } else {
@@ -569,6 +576,12 @@ impl<'o> Builder<'o> {
         }
         if p.is_empty() { Ok(None) } else { Err(XmlError::UndeclaredPrefix(p.to_string())) }
     }
+}
+
+/// XML 1.0 2.2 `Char`: tab, line feed, carriage return, and the Unicode range without the
+/// other C0 controls, surrogates (absent from Rust strings) and U+FFFE / U+FFFF.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 fn split_qname(q: &str) -> (Option<String>, String) {

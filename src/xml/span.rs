@@ -20,8 +20,26 @@ pub(crate) struct RootSpan {
     pub empty: bool,
 }
 
+const BOM: &[u8] = &[0xef, 0xbb, 0xbf];
+
+/// Offsets are counted from the start of `input`, a byte-order mark included (the reader
+/// would otherwise skip it without counting it).
+fn shift(mut s: RootSpan, by: usize) -> RootSpan {
+    s.start += by;
+    s.content_end += by;
+    s.end += by;
+    s
+}
+
 /// Finds the document element of a well-formed `input` (parse it first: this only measures).
 pub(crate) fn root_span(input: &[u8]) -> Result<RootSpan, XmlError> {
+    match input.strip_prefix(BOM) {
+        Some(rest) => root_span_of(rest).map(|s| shift(s, BOM.len())),
+        None => root_span_of(input),
+    }
+}
+
+fn root_span_of(input: &[u8]) -> Result<RootSpan, XmlError> {
     let mal = |m: String| XmlError::Malformed(m);
     let mut reader = Reader::from_reader(input);
     let mut depth = 0usize;
@@ -56,6 +74,13 @@ pub(crate) fn root_span(input: &[u8]) -> Result<RootSpan, XmlError> {
 /// The span of every element of a well-formed `input`, in document order (the order of
 /// [`Document::descendants`](super::Document::descendants)).
 pub(crate) fn element_spans(input: &[u8]) -> Result<Vec<RootSpan>, XmlError> {
+    match input.strip_prefix(BOM) {
+        Some(rest) => Ok(element_spans_of(rest)?.into_iter().map(|s| shift(s, BOM.len())).collect()),
+        None => element_spans_of(input),
+    }
+}
+
+fn element_spans_of(input: &[u8]) -> Result<Vec<RootSpan>, XmlError> {
     let mal = |m: String| XmlError::Malformed(m);
     let mut reader = Reader::from_reader(input);
     let mut spans: Vec<RootSpan> = Vec::new();
@@ -99,6 +124,10 @@ mod tests {
         assert!(s.empty);
         assert_eq!(&e[s.content_end..], b"/>");
         assert!(root_span(b"<!--only-->").is_err());
+        let bom = [BOM, &doc[..]].concat();
+        let s = root_span(&bom).unwrap();
+        assert_eq!(&bom[s.start..s.end], b"<a x='1'><b/>t</a>");
+        assert_eq!(&bom[element_spans(&bom).unwrap()[1].start..][..4], b"<b/>");
         let all = element_spans(doc).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(&doc[all[1].start..all[1].end], b"<b/>");
