@@ -2,9 +2,7 @@
 //! and Exclusive C14N 1.0 (REC-xml-exc-c14n-20020718), with and without comments, over a whole
 //! document or over the subtree of one element (the node sets XMLDSig references select).
 
-use std::collections::HashMap;
-
-use super::{Document, NodeId, NodeKind, XML_NAMESPACE, XmlError};
+use super::{Attribute, Document, NodeId, NodeKind, XML_NAMESPACE, XmlError};
 
 /// A canonicalization algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,9 +178,9 @@ pub fn canonicalize_filtered(
         if !matches!(doc.node(element).kind, NodeKind::Element { .. }) {
             return Err(XmlError::C14n("the apex of a subtree must be an element".into()));
         }
-        let scope = doc.in_scope_namespaces(element);
+        let scope = scope_at(doc, element);
         let bits = filter.bits_above(doc, element);
-        walk(&ctx, element, &scope, &HashMap::new(), bits, None, &mut out);
+        walk(&ctx, element, &scope, &Vec::new(), bits, None, &mut out);
         return Ok(out);
     }
     let top_bits = filter.bits_above(doc, doc.root());
@@ -190,8 +188,8 @@ pub fn canonicalize_filtered(
     for &n in doc.top_level() {
         let piece = match &doc.node(n).kind {
             NodeKind::Element { .. } => {
-                let scope = doc.in_scope_namespaces(n);
-                walk(&ctx, n, &scope, &HashMap::new(), top_bits, None, &mut out);
+                let scope = scope_at(doc, n);
+                walk(&ctx, n, &scope, &Vec::new(), top_bits, None, &mut out);
                 after_root = true;
                 continue;
             }
@@ -238,29 +236,54 @@ fn pi(target: &str, data: &str) -> String {
     if data.is_empty() { format!("<?{target}?>") } else { format!("<?{target} {data}?>") }
 }
 
-/// The namespaces in scope at an element whose parent has `parent` in scope (sorted by
-/// prefix, as [`Document::in_scope_namespaces`] gives them), or `None` when it declares none.
-fn scope_below(parent: &[(String, String)], decls: &[(String, String)]) -> Option<Vec<(String, String)>> {
+/// Namespaces in scope, as (prefix, URI) borrowed from the document, sorted by prefix.
+type Scope<'d> = Vec<(&'d str, &'d str)>;
+
+/// The namespaces in scope at `id` (nearest declaration wins; `xmlns=""` undeclares).
+fn scope_at(doc: &Document, id: NodeId) -> Scope<'_> {
+    let mut chain = Vec::new();
+    let mut cur = Some(id);
+    while let Some(n) = cur {
+        chain.push(n);
+        cur = doc.node(n).parent;
+    }
+    let mut scope: Scope<'_> = Vec::new();
+    for &n in chain.iter().rev() {
+        if let NodeKind::Element { ns_decls, .. } = &doc.node(n).kind
+            && let Some(s) = scope_below(&scope, ns_decls)
+        {
+            scope = s;
+        }
+    }
+    scope
+}
+
+/// The namespaces in scope at an element whose parent has `parent` in scope, or `None` when
+/// it declares none.
+fn scope_below<'d>(parent: &[(&'d str, &'d str)], decls: &'d [(String, String)]) -> Option<Scope<'d>> {
     if decls.is_empty() {
         return None;
     }
-    let mut v: Vec<(String, String)> =
-        parent.iter().filter(|(p, _)| !decls.iter().any(|(d, _)| d == p)).cloned().collect();
+    let mut v: Scope<'d> = parent.iter().filter(|(p, _)| !decls.iter().any(|(d, _)| d == p)).copied().collect();
     // An empty URI undeclares the default namespace (`xmlns=""`): it is not in scope.
-    v.extend(decls.iter().filter(|(_, u)| !u.is_empty()).cloned());
-    v.sort();
+    v.extend(decls.iter().filter(|(_, u)| !u.is_empty()).map(|(p, u)| (p.as_str(), u.as_str())));
+    v.sort_unstable();
     Some(v)
 }
+
+/// Namespace declarations in effect in the output (prefix, URI): a handful at most, so a
+/// vector searched linearly beats hashing.
+type Rendered<'d> = Vec<(&'d str, &'d str)>;
 
 /// Renders element `id` if the filter keeps it, and its kept descendants. `in_scope`: its
 /// namespaces in scope; `rendered`: the namespace declarations in effect in the output from
 /// output ancestors; `parent_bits`: the filter bits of its parent; `output_parent`: the
 /// nearest ancestor that is output (`xml:*` attributes are inherited from the ones between).
-fn walk(
-    ctx: &Ctx<'_>,
+fn walk<'d>(
+    ctx: &Ctx<'d>,
     id: NodeId,
-    in_scope: &[(String, String)],
-    rendered: &HashMap<String, String>,
+    in_scope: &[(&'d str, &'d str)],
+    rendered: &Rendered<'d>,
     parent_bits: u64,
     output_parent: Option<NodeId>,
     out: &mut Vec<u8>,
@@ -274,71 +297,69 @@ fn walk(
         return;
     }
     let apex = output_parent.is_none_or(|p| Some(p) != doc.node(id).parent);
-    let uri_of = |p: &str| in_scope.iter().find(|(q, _)| q == p).map(|(_, u)| u.as_str()).unwrap_or("");
+    let uri_of = |p: &str| in_scope.iter().find(|(q, _)| *q == p).map(|(_, u)| *u).unwrap_or("");
 
-    // Which namespace declarations to write.
-    let candidates: Vec<String> = match method {
-        Method::Exclusive => {
-            // Exc-C14N 3: visibly utilized prefixes, plus the InclusiveNamespaces list.
-            let mut v = vec![prefix.clone().unwrap_or_default()];
-            v.extend(attributes.iter().filter_map(|a| a.prefix.clone()).filter(|p| p != "xml"));
-            v.extend(inclusive_prefixes.iter().cloned());
-            v.sort();
-            v.dedup();
-            v
-        }
-        _ => {
-            let mut v: Vec<String> = in_scope.iter().map(|(p, _)| p.clone()).collect();
-            if !v.iter().any(String::is_empty) {
-                v.push(String::new());
+    // Which namespace declarations to write. Inclusive methods render everything in scope at
+    // each output element, so below an output parent an element that declares nothing has
+    // nothing new to render (the common case, and the costly one to recompute).
+    let declares = matches!(&doc.node(id).kind, NodeKind::Element { ns_decls, .. } if !ns_decls.is_empty());
+    let mut ns_out: Vec<(&'d str, &'d str)> = Vec::new();
+    if method == Method::Exclusive || apex || declares {
+        let mut candidates: Vec<&'d str> = match method {
+            Method::Exclusive => {
+                // Exc-C14N 3: visibly utilized prefixes, plus the InclusiveNamespaces list.
+                let mut v = vec![prefix.as_deref().unwrap_or("")];
+                v.extend(attributes.iter().filter_map(|a| a.prefix.as_deref()).filter(|p| *p != "xml"));
+                v.extend(inclusive_prefixes.iter().map(String::as_str));
+                v
             }
-            v.sort();
-            v
-        }
-    };
-    let mut ns_out: Vec<(String, String)> = Vec::new();
-    for p in candidates {
-        let u = uri_of(&p);
-        let before = rendered.get(&p).map(String::as_str).unwrap_or("");
-        if p.is_empty() {
-            // xmlns="" only undoes a default namespace the output has in effect.
-            if u != before {
-                ns_out.push((p, u.to_string()));
+            _ => {
+                let mut v: Vec<&'d str> = in_scope.iter().map(|(p, _)| *p).collect();
+                v.push("");
+                v
             }
-        } else if !u.is_empty() && u != before {
-            ns_out.push((p, u.to_string()));
+        };
+        candidates.sort_unstable();
+        candidates.dedup();
+        for p in candidates {
+            let u = uri_of(p);
+            let before = rendered.iter().find(|(q, _)| *q == p).map(|(_, u)| *u).unwrap_or("");
+            // xmlns="" only undoes a default namespace the output has in effect; a prefix is
+            // declared when its binding differs from the output's.
+            if u != before && (p.is_empty() || !u.is_empty()) {
+                ns_out.push((p, u));
+            }
         }
     }
-    ns_out.sort();
 
     // Attributes, with xml:* ones inherited at the apex of a subtree (C14N 1.0 2.4; 1.1 3.2
     // leaves xml:id and xml:base out of that inheritance). Exclusive C14N inherits none.
-    let mut attrs: Vec<(String, String, String)> = attributes
-        .iter()
-        .map(|a| (a.namespace.clone().unwrap_or_default(), a.local.clone(), a.qname() + "\u{0}" + &a.value))
-        .collect();
+    let mut attrs: Vec<&'d Attribute> = attributes.iter().collect();
     if apex && method != Method::Exclusive {
         let mut cur = doc.node(id).parent;
         while let Some(p) = cur.filter(|&p| Some(p) != output_parent) {
             if let NodeKind::Element { attributes: pa, .. } = &doc.node(p).kind {
                 for a in pa.iter().filter(|a| a.namespace.as_deref() == Some(XML_NAMESPACE)) {
                     let skip = method == Method::Inclusive11 && (a.local == "id" || a.local == "base");
-                    if !skip && !attrs.iter().any(|(ns, l, _)| ns == XML_NAMESPACE && *l == a.local) {
-                        attrs.push((XML_NAMESPACE.to_string(), a.local.clone(), a.qname() + "\u{0}" + &a.value));
+                    let present =
+                        attrs.iter().any(|b| b.namespace.as_deref() == Some(XML_NAMESPACE) && b.local == a.local);
+                    if !skip && !present {
+                        attrs.push(a);
                     }
                 }
             }
             cur = doc.node(p).parent;
         }
     }
-    attrs.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    if attrs.len() > 1 {
+        attrs.sort_by(|a, b| {
+            (a.namespace.as_deref().unwrap_or(""), a.local.as_str())
+                .cmp(&(b.namespace.as_deref().unwrap_or(""), b.local.as_str()))
+        });
+    }
 
-    let qname = match prefix {
-        Some(p) => format!("{p}:{local}"),
-        None => local.clone(),
-    };
     out.push(b'<');
-    out.extend_from_slice(qname.as_bytes());
+    write_qname(prefix.as_deref(), local, out);
     for (p, u) in &ns_out {
         if p.is_empty() {
             out.extend_from_slice(b" xmlns=\"");
@@ -350,38 +371,46 @@ fn walk(
         escape_attr(u, out);
         out.push(b'"');
     }
-    for (_, _, qv) in &attrs {
-        let (q, v) = qv.split_once('\u{0}').unwrap_or((qv, ""));
+    for a in &attrs {
         out.push(b' ');
-        out.extend_from_slice(q.as_bytes());
+        write_qname(a.prefix.as_deref(), &a.local, out);
         out.extend_from_slice(b"=\"");
-        escape_attr(v, out);
+        escape_attr(&a.value, out);
         out.push(b'"');
     }
     out.push(b'>');
 
-    // Most elements declare nothing new: their children share the parent's maps.
+    // Most elements declare nothing new: their children share the parent's map.
     let inner_owned;
     let inner = if ns_out.is_empty() {
         rendered
     } else {
-        let mut m = rendered.clone();
+        let mut m: Rendered<'d> =
+            rendered.iter().filter(|(p, _)| !ns_out.iter().any(|(q, _)| q == p)).copied().collect();
         m.extend(ns_out);
         inner_owned = m;
         &inner_owned
     };
     children_of(ctx, children, in_scope, inner, bits, Some(id), out);
     out.extend_from_slice(b"</");
-    out.extend_from_slice(qname.as_bytes());
+    write_qname(prefix.as_deref(), local, out);
     out.push(b'>');
 }
 
+fn write_qname(prefix: Option<&str>, local: &str, out: &mut Vec<u8>) {
+    if let Some(p) = prefix {
+        out.extend_from_slice(p.as_bytes());
+        out.push(b':');
+    }
+    out.extend_from_slice(local.as_bytes());
+}
+
 /// Renders the kept nodes among `children` of an element whose filter bits are `bits`.
-fn children_of(
-    ctx: &Ctx<'_>,
+fn children_of<'d>(
+    ctx: &Ctx<'d>,
     children: &[NodeId],
-    in_scope: &[(String, String)],
-    rendered: &HashMap<String, String>,
+    in_scope: &[(&'d str, &'d str)],
+    rendered: &Rendered<'d>,
     bits: u64,
     output_parent: Option<NodeId>,
     out: &mut Vec<u8>,

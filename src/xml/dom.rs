@@ -103,7 +103,10 @@ impl Document {
             return Err(XmlError::Limit(format!("input larger than {MAX_XML_SIZE} bytes")));
         }
         let text = decode(input)?;
-        if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+        // Only C0 controls and U+FFFE / U+FFFF (EF BF BE, EF BF BF) can be non-characters in
+        // valid UTF-8: look for their bytes first, decode only then.
+        let suspicious = text.bytes().any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xbf);
+        if suspicious && let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
             return Err(XmlError::Malformed(format!("character U+{:04X} is not allowed in XML 1.0", c as u32)));
         }
         Builder::new(options).run(&text)
@@ -479,7 +482,11 @@ impl<'o> Builder<'o> {
             }
             let key: &str = a.key.as_ref();
             let value = self.resolve_refs(&a.value, 0, true)?;
-            let declared = self.dtd.attlists.get(&qname).and_then(|d| d.iter().find(|d| d.name == key)).cloned();
+            let declared = if self.dtd.attlists.is_empty() {
+                None
+            } else {
+                self.dtd.attlists.get(&qname).and_then(|d| d.iter().find(|d| d.name == key)).cloned()
+            };
             let value = match &declared {
                 Some(d) if d.kind == AttrType::Tokenized => collapse_spaces(&value),
                 _ => value,
