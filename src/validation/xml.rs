@@ -283,7 +283,7 @@ impl Validator {
 
 /// Whether any ds:Reference of the document points outside it.
 fn has_external_reference(doc: &xml::Document) -> bool {
-    doc.descendants(doc.root()).into_iter().any(|n| match &doc.node(n).kind {
+    doc.subtree(doc.root()).any(|n| match &doc.node(n).kind {
         NodeKind::Element { local, namespace: Some(ns), attributes, .. } if local == "Reference" && ns == DSIG_NS => {
             attributes.iter().any(|a| a.local == "URI" && !a.value.is_empty() && !a.value.starts_with('#'))
         }
@@ -305,7 +305,7 @@ fn nested_in_signature(doc: &xml::Document, s: NodeId) -> bool {
 
 /// The first descendant of `n` with this XAdES local name (any XAdES version).
 fn xades_child(doc: &xml::Document, n: NodeId, name: &str) -> Option<NodeId> {
-    doc.descendants(n).into_iter().find(|&d| {
+    doc.subtree(n).find(|&d| {
         matches!(&doc.node(d).kind, NodeKind::Element { local, namespace: Some(ns), .. }
             if local == name && xades::XADES_NAMESPACES.contains(&ns.as_str()))
     })

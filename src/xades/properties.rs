@@ -27,7 +27,7 @@ fn is_xades(doc: &Document, n: NodeId, name: &str) -> bool {
 
 /// The descendants of `n` that are XAdES elements named `name`, in document order.
 fn all<'d>(doc: &'d Document, n: NodeId, name: &'d str) -> impl Iterator<Item = NodeId> + 'd {
-    doc.descendants(n).into_iter().filter(move |&d| is_xades(doc, d, name)).take(MAX_ENTRIES)
+    doc.subtree(n).filter(move |&d| is_xades(doc, d, name)).take(MAX_ENTRIES)
 }
 
 fn first(doc: &Document, n: NodeId, name: &str) -> Option<NodeId> {

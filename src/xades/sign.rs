@@ -176,11 +176,8 @@ pub fn counter_sign(
     // Where the CounterSignature goes: the end of the UnsignedSignatureProperties, creating
     // UnsignedProperties / UnsignedSignatureProperties as needed.
     let spans = crate::xml::span::element_spans(text.as_bytes())?;
-    let elements: Vec<NodeId> = doc
-        .descendants(doc.root())
-        .into_iter()
-        .filter(|&n| matches!(doc.node(n).kind, crate::xml::NodeKind::Element { .. }))
-        .collect();
+    let elements: Vec<NodeId> =
+        doc.subtree(doc.root()).filter(|&n| matches!(doc.node(n).kind, crate::xml::NodeKind::Element { .. })).collect();
     if spans.len() != elements.len() {
         return Err(SignError::SelfCheck("element positions do not match the parsed document".into()));
     }
@@ -282,7 +279,14 @@ fn produce(
         .map_err(|_| SignError::SelfCheck("the template does not have two references".into()))?;
 
     // 2. SignedInfo with the digests, canonicalized as validation does, then signed.
-    let with_digests = parts.assemble(&data_digest, &props_digest, "");
+    // Exclusive C14N of SignedInfo does not depend on where the Signature sits (no inherited
+    // namespaces or xml:* attributes), so the Signature element alone is parsed; inclusive
+    // methods need the whole document.
+    let with_digests = if opts.canonicalization == Method::Exclusive {
+        parts.signature(&data_digest, &props_digest, "")
+    } else {
+        parts.assemble(&data_digest, &props_digest, "")
+    };
     let (doc, sig) = parse_own(&with_digests, &id)?;
     let signed_info = dsig::signed_info_octets(&doc, sig)?;
     let (used, value) = signer.sign(opts.digest, &signed_info)?;
@@ -303,7 +307,9 @@ fn produce(
         return Err(SignError::SelfCheck(format!("{:?}", check.signature_intact)));
     }
     // Signatures the document carried and that verified must still verify.
-    if let Placement::Enveloped(original) | Placement::Counter { doc: original, .. } = &parts.placement {
+    if let Placement::Enveloped(original) | Placement::Counter { doc: original, .. } = &parts.placement
+        && original.contains("Signature")
+    {
         let before = Document::parse(original.as_bytes(), &ParseOptions::default())?;
         let intact =
             |d: &Document, s: NodeId| dsig::verify(d, s, &VerifyInputs::default()).is_ok_and(|c| c.crypto_valid());
@@ -432,8 +438,7 @@ fn parse_own(text: &str, id: &str) -> Result<(Document, NodeId), SignError> {
     for suffix in ["", "-ref", "-props", "-object", "-value"] {
         let wanted = format!("{id}{suffix}");
         let count = doc
-            .descendants(doc.root())
-            .into_iter()
+            .subtree(doc.root())
             .filter(|&n| matches!(&doc.node(n).kind, crate::xml::NodeKind::Element { attributes, .. } if attributes.iter().any(|a| a.value == wanted && matches!(a.local.as_str(), "Id" | "ID" | "id"))))
             .count();
         if count > 1 {

@@ -94,6 +94,9 @@ pub struct Document {
     nodes: Vec<Node>,
     top: Vec<NodeId>,
     root: NodeId,
+    /// The last node of each node's subtree: nodes are stored in document order, so a
+    /// subtree is the contiguous range from a node to its last descendant.
+    last: Vec<NodeId>,
 }
 
 impl Document {
@@ -163,20 +166,20 @@ impl Document {
         v
     }
 
-    /// Elements in document order under (and including) `id`.
+    /// The nodes of the subtree of `id` (itself included) in document order.
     pub fn descendants(&self, id: NodeId) -> Vec<NodeId> {
-        let mut out = Vec::new();
-        let mut stack = vec![id];
-        while let Some(n) = stack.pop() {
-            out.push(n);
-            stack.extend(self.children(n).iter().rev());
-        }
-        out
+        self.subtree(id).collect()
+    }
+
+    /// The nodes of the subtree of `id` (itself included) in document order, without
+    /// allocating.
+    pub fn subtree(&self, id: NodeId) -> std::ops::RangeInclusive<NodeId> {
+        id..=self.last[id]
     }
 
     /// The first element (document order) with this namespace and local name.
     pub fn find_element(&self, namespace: Option<&str>, local_name: &str) -> Option<NodeId> {
-        self.descendants(self.root).into_iter().find(|&n| match &self.nodes[n].kind {
+        self.subtree(self.root).find(|&n| match &self.nodes[n].kind {
             NodeKind::Element { local, namespace: ns, .. } => local == local_name && ns.as_deref() == namespace,
             _ => false,
         })
@@ -324,7 +327,15 @@ impl<'o> Builder<'o> {
             return Err(XmlError::Malformed("unclosed element at end of input".into()));
         }
         let root = self.root.ok_or_else(|| XmlError::Malformed("no document element".into()))?;
-        Ok(Document { nodes: self.nodes, top: self.top, root })
+        // Children follow their parent in the arena, so one backward pass finds every
+        // subtree's end.
+        let mut last: Vec<NodeId> = (0..self.nodes.len()).collect();
+        for i in (0..self.nodes.len()).rev() {
+            if let Some(p) = self.nodes[i].parent {
+                last[p] = last[p].max(last[i]);
+            }
+        }
+        Ok(Document { nodes: self.nodes, top: self.top, root, last })
     }
 
     fn add(&mut self, kind: NodeKind) -> Result<NodeId, XmlError> {

@@ -245,7 +245,7 @@ impl SignatureCheck {
 
 /// Every `ds:Signature` element in document order.
 pub fn find_signatures(doc: &Document) -> Vec<NodeId> {
-    doc.descendants(doc.root()).into_iter().filter(|&n| is(doc, n, DSIG_NS, "Signature")).collect()
+    doc.subtree(doc.root()).filter(|&n| is(doc, n, DSIG_NS, "Signature")).collect()
 }
 
 fn is(doc: &Document, n: NodeId, ns: &str, name: &str) -> bool {
@@ -272,7 +272,7 @@ fn attr(doc: &Document, n: NodeId, name: &str) -> Option<String> {
 /// The text content of an element (its descendant text nodes in order).
 pub fn text(doc: &Document, n: NodeId) -> String {
     let mut s = String::new();
-    for d in doc.descendants(n) {
+    for d in doc.subtree(n) {
         if let NodeKind::Text(t) = &doc.node(d).kind {
             s.push_str(t);
         }
@@ -288,7 +288,7 @@ fn base64(s: &str) -> Result<Vec<u8>, String> {
 /// Elements by Id value (attributes `Id`, `ID`, `id`, `xml:id`, or declared ID by a DTD).
 fn ids(doc: &Document) -> HashMap<String, Vec<NodeId>> {
     let mut m: HashMap<String, Vec<NodeId>> = HashMap::new();
-    for n in doc.descendants(doc.root()) {
+    for n in doc.subtree(doc.root()) {
         if let NodeKind::Element { attributes, .. } = &doc.node(n).kind {
             for a in attributes {
                 let id_like = a.is_dtd_id
@@ -629,7 +629,7 @@ fn exclude_elements(data: Data, elements: Vec<NodeId>) -> Result<Data, String> {
 fn elements_named(doc: &Document, context: NodeId, qname: &str) -> Option<Vec<NodeId>> {
     let (prefix, local) = qname.split_once(':')?;
     let uri = doc.in_scope_namespaces(context).into_iter().find(|(p, _)| p == prefix).map(|(_, u)| u)?;
-    Some(doc.descendants(doc.root()).into_iter().filter(|&n| is(doc, n, &uri, local)).collect())
+    Some(doc.subtree(doc.root()).filter(|&n| is(doc, n, &uri, local)).collect())
 }
 
 /// XPath 1.0 `not(ancestor-or-self::p:name)` (the enveloped-signature idiom of XMLDSig 6.6.3):

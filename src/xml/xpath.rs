@@ -63,7 +63,7 @@ pub fn select(doc: &Document, scope: NodeId, expr: &str) -> Result<Selection, XP
             }
         }
     }
-    sel.elements = doc.descendants(doc.root()).into_iter().filter(|&n| chosen[n]).collect();
+    sel.elements = doc.subtree(doc.root()).filter(|&n| chosen[n]).collect();
     Ok(sel)
 }
 
@@ -503,10 +503,10 @@ fn eval_path(doc: &Document, path: &Path) -> Vec<Option<NodeId>> {
             };
             let candidates: Vec<Option<NodeId>> = match step.axis {
                 Axis::Child => children.into_iter().map(Some).collect(),
-                Axis::Descendant => children.into_iter().flat_map(|c| doc.descendants(c)).map(Some).collect(),
-                Axis::DescendantOrSelf => std::iter::once(ctx)
-                    .chain(children.into_iter().flat_map(|c| doc.descendants(c)).map(Some))
-                    .collect(),
+                Axis::Descendant => children.into_iter().flat_map(|c| doc.subtree(c)).map(Some).collect(),
+                Axis::DescendantOrSelf => {
+                    std::iter::once(ctx).chain(children.into_iter().flat_map(|c| doc.subtree(c)).map(Some)).collect()
+                }
                 Axis::Itself => vec![ctx],
             };
             for cand in candidates {
