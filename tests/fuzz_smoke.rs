@@ -157,3 +157,52 @@ fn mutated_xml_signatures_never_panic_or_pass() {
         }
     }
 }
+
+#[test]
+fn mutated_xpath_expressions_never_panic() {
+    use confia::xml::{Document, ParseOptions, xpath};
+    let doc = Document::parse(
+        br#"<r xmlns:e="urn:e"><e:x Id="1"><t a="1"/></e:x><t><t b=""/></t><p sid="a"/></r>"#,
+        &ParseOptions::default(),
+    )
+    .unwrap();
+    let seeds: [&[u8]; 4] = [
+        b"//e:x[@Id='1']/t | /r/t[not(@b) or @a=\"1\"]",
+        b"/descendant::*[name()='e:x' and local-name()!='y']",
+        b"/r/*[(@sid='a' or @Id) and not(@zz)]//t",
+        b"/ | //node() | self::node()/child::e:*",
+    ];
+    let mut rng = Rng(0x0000_0e4b_a7f1);
+    let mut evaluated = 0;
+    for i in 0..4000 {
+        let d = mutate(&mut rng, seeds[i % seeds.len()]);
+        if let Ok(expr) = std::str::from_utf8(&d)
+            && xpath::select(&doc, doc.root(), expr).is_ok()
+        {
+            evaluated += 1;
+        }
+    }
+    assert!(evaluated > 0, "some mutated expressions must still evaluate");
+}
+
+#[test]
+fn mutated_xades_of_our_own_never_panic_or_pass() {
+    use confia::crypto::SoftwareSigner;
+    use confia::x509::Certificate;
+    use confia::xades::sign::{Packaging, SignOptions, counter_sign, sign};
+    let pki = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki");
+    let cert = Arc::new(Certificate::from_pem_or_der(&std::fs::read(pki.join("signer-ec.pem")).unwrap()).unwrap().remove(0));
+    let signer = SoftwareSigner::from_pem_or_der(&std::fs::read(pki.join("signer-ec.key")).unwrap(), cert).unwrap();
+    let opts = SignOptions::new(Packaging::Enveloped, time::macros::datetime!(2026-12-01 10:00 UTC), "text/xml");
+    let signed = sign(b"<a xmlns:p='urn:p'><p:b Id='x'>t</p:b></a>", &signer, &opts).unwrap();
+    let seed = counter_sign(&signed, None, &signer, &opts).unwrap();
+    let validator =
+        Validator::new(ValidationConfig::new(time::OffsetDateTime::UNIX_EPOCH, Arc::new(TrustAnchors::new())));
+    let mut rng = Rng(0x00c0_ffee_0bad);
+    for _ in 0..400 {
+        let d = mutate(&mut rng, &seed);
+        if let Ok(r) = validator.validate_xml(&d, Default::default()) {
+            assert!(r.signatures.iter().all(|s| s.verdict != confia::validation::Verdict::Passed));
+        }
+    }
+}
