@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use confia::asn1::{Oid, der, oid};
 use confia::cades::{self, SignOptions};
+use confia::xades;
 use confia::crypto::{DigestAlgorithm, SoftwareSigner};
 use confia::x509::Certificate;
 use rand_core::SeedableRng;
@@ -296,6 +297,11 @@ fn to_ber(der_ci: &[u8]) -> Vec<u8> {
     indefinite(0x30, &[ct.raw, &indefinite(0xa0, &[&indefinite(0x30, &refs)])])
 }
 
+/// The document of the XAdES sample: namespaces, an attribute, non-ASCII text, a comment.
+const INVOICE: &[u8] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<factura xmlns=\"urn:example:factura\" numero=\"0001\">\n  \
+<emisor>Ministerio de Economía</emisor>\n  <!-- sample, not a real invoice -->\n  <total moneda=\"UYU\">1250.00</total>\n</factura>\n"
+    .as_bytes();
+
 fn write(dir: &Path, rel: &str, data: &[u8]) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -367,5 +373,16 @@ fn main() {
     write(&out, "samples/cross-certified.p7m", &cross_signed);
     let counter = cades::counter_sign(&attached, &signer(&ec_signer), &opts(false)).expect("counter-sign");
     write(&out, "samples/counter-signed.p7m", &counter);
+
+    // XAdES-BASELINE-B: an enveloped invoice signed with RSA and counter-signed with EC.
+    let xades_opts = {
+        let mut o = xades::sign::SignOptions::new(xades::sign::Packaging::Enveloped, SIGNING_TIME, "text/xml");
+        o.chain = vec![cert(&inter)];
+        o
+    };
+    let enveloped = xades::sign::sign(INVOICE, &signer(&rsa_signer), &xades_opts).expect("XAdES sign");
+    let countersigned =
+        xades::sign::counter_sign(&enveloped, None, &signer(&ec_signer), &xades_opts).expect("XAdES counter-sign");
+    write(&out, "samples/xades-enveloped.xml", &countersigned);
     println!("test vectors written to {}", out.display());
 }
