@@ -191,7 +191,8 @@ fn mutated_xades_of_our_own_never_panic_or_pass() {
     use confia::x509::Certificate;
     use confia::xades::sign::{Packaging, SignOptions, counter_sign, sign};
     let pki = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki");
-    let cert = Arc::new(Certificate::from_pem_or_der(&std::fs::read(pki.join("signer-ec.pem")).unwrap()).unwrap().remove(0));
+    let cert =
+        Arc::new(Certificate::from_pem_or_der(&std::fs::read(pki.join("signer-ec.pem")).unwrap()).unwrap().remove(0));
     let signer = SoftwareSigner::from_pem_or_der(&std::fs::read(pki.join("signer-ec.key")).unwrap(), cert).unwrap();
     let opts = SignOptions::new(Packaging::Enveloped, time::macros::datetime!(2026-12-01 10:00 UTC), "text/xml");
     let signed = sign(b"<a xmlns:p='urn:p'><p:b Id='x'>t</p:b></a>", &signer, &opts).unwrap();

@@ -56,7 +56,7 @@ pub fn canonicalize_subset(
 ) -> Result<Vec<u8>, XmlError> {
     let mut filter = NodeFilter::default();
     if !exclude.is_empty() {
-        filter.push(FilterOp::Subtract, exclude.iter().copied(), false)?;
+        filter.subtract(exclude.iter().copied())?;
     }
     canonicalize_filtered(doc, apex, &filter, method, with_comments, inclusive_prefixes)
 }
@@ -76,8 +76,10 @@ pub enum FilterOp {
 pub const MAX_FILTER_STEPS: usize = 64;
 
 /// A node set described as XPath Filter 2.0 describes one (and the enveloped-signature
-/// transform, a subtraction): starting from every node, each step intersects, subtracts or
-/// unites the subtrees of its selected nodes, in order.
+/// transform, a subtraction). The filter is a sequence of stages, one per transform; a node is
+/// kept when every stage keeps it (each transform narrows its input). Within a stage, starting
+/// from every node, each step intersects, subtracts or unites the subtrees of its selected
+/// nodes, in order.
 #[derive(Debug, Clone, Default)]
 pub struct NodeFilter {
     steps: Vec<FilterStep>,
@@ -85,6 +87,8 @@ pub struct NodeFilter {
 
 #[derive(Debug, Clone)]
 struct FilterStep {
+    /// The transform (stage) the step belongs to.
+    stage: usize,
     op: FilterOp,
     roots: std::collections::HashSet<NodeId>,
     /// The step selected the document root: every node.
@@ -92,26 +96,29 @@ struct FilterStep {
 }
 
 impl NodeFilter {
-    /// Appends a step: `roots` are the selected nodes (each stands for its subtree);
-    /// `document` when the step selected the document root node.
-    pub fn push(
-        &mut self,
-        op: FilterOp,
-        roots: impl IntoIterator<Item = NodeId>,
-        document: bool,
-    ) -> Result<(), XmlError> {
-        if self.steps.len() >= MAX_FILTER_STEPS {
+    /// Appends a stage (one transform's filter) made of `steps`: an operation, the selected
+    /// nodes (each stands for its subtree), and whether the document root node was selected.
+    pub fn push_stage(&mut self, steps: Vec<(FilterOp, Vec<NodeId>, bool)>) -> Result<(), XmlError> {
+        if self.steps.len() + steps.len() > MAX_FILTER_STEPS {
             return Err(XmlError::Limit(format!("more than {MAX_FILTER_STEPS} node-set filter steps")));
         }
-        self.steps.push(FilterStep { op, roots: roots.into_iter().collect(), document });
+        let stage = self.steps.last().map_or(0, |s| s.stage + 1);
+        for (op, roots, document) in steps {
+            self.steps.push(FilterStep { stage, op, roots: roots.into_iter().collect(), document });
+        }
         Ok(())
+    }
+
+    /// Appends a stage removing the subtrees of `roots` (the enveloped-signature transform).
+    pub fn subtract(&mut self, roots: impl IntoIterator<Item = NodeId>) -> Result<(), XmlError> {
+        self.push_stage(vec![(FilterOp::Subtract, roots.into_iter().collect(), false)])
     }
 
     /// The element whose whole subtree is the node set, when the filter is a single
     /// intersection with one element (XPath Filter 2.0 selecting one element).
     pub fn sole_subtree(&self) -> Option<NodeId> {
         match self.steps.as_slice() {
-            [FilterStep { op: FilterOp::Intersect, roots, document: false }] if roots.len() == 1 => {
+            [FilterStep { op: FilterOp::Intersect, roots, document: false, .. }] if roots.len() == 1 => {
                 roots.iter().next().copied()
             }
             _ => None,
@@ -148,14 +155,21 @@ impl NodeFilter {
     }
 
     fn member(&self, bits: u64) -> bool {
-        self.steps.iter().enumerate().fold(true, |m, (k, s)| {
-            let inside = bits & (1 << k) != 0;
-            match s.op {
-                FilterOp::Intersect => m && inside,
-                FilterOp::Subtract => m && !inside,
-                FilterOp::Union => m || inside,
+        let mut kept = true;
+        let mut in_stage = true;
+        for (k, s) in self.steps.iter().enumerate() {
+            if k > 0 && s.stage != self.steps[k - 1].stage {
+                kept &= in_stage;
+                in_stage = true;
             }
-        })
+            let inside = bits & (1 << k) != 0;
+            in_stage = match s.op {
+                FilterOp::Intersect => in_stage && inside,
+                FilterOp::Subtract => in_stage && !inside,
+                FilterOp::Union => in_stage || inside,
+            };
+        }
+        kept && in_stage
     }
 }
 

@@ -554,7 +554,7 @@ fn transform(doc: &Document, uri: &str, t: NodeId, sig: NodeId, data: Data) -> R
     match uri {
         "http://www.w3.org/2000/09/xmldsig#enveloped-signature" => match data {
             Data::Nodes { apex, mut filter, comments } => {
-                filter.push(FilterOp::Subtract, [sig], false).map_err(|e| e.to_string())?;
+                filter.subtract([sig]).map_err(|e| e.to_string())?;
                 Ok(Data::Nodes { apex, filter, comments })
             }
             Data::Octets(_) => Err("enveloped-signature transform over octets".into()),
@@ -578,6 +578,7 @@ fn transform(doc: &Document, uri: &str, t: NodeId, sig: NodeId, data: Data) -> R
             let Data::Nodes { apex, mut filter, comments } = data else {
                 return Err("an XPath Filter 2.0 transform over octets".into());
             };
+            let mut steps = Vec::new();
             for x in children(doc, t, FILTER2_NS, "XPath") {
                 let op = match attr(doc, x, "Filter").as_deref() {
                     Some("intersect") => FilterOp::Intersect,
@@ -586,8 +587,9 @@ fn transform(doc: &Document, uri: &str, t: NodeId, sig: NodeId, data: Data) -> R
                     other => return Err(format!("XPath Filter 2.0: unknown Filter {other:?}")),
                 };
                 let sel = super::xpath::select(doc, x, &text(doc, x)).map_err(|e| e.to_string())?;
-                filter.push(op, sel.elements, sel.document).map_err(|e| e.to_string())?;
+                steps.push((op, sel.elements, sel.document));
             }
+            filter.push_stage(steps).map_err(|e| e.to_string())?;
             Ok(Data::Nodes { apex, filter, comments })
         }
         u => match Method::from_uri(u) {
@@ -618,7 +620,7 @@ pub const FILTER2_NS: &str = "http://www.w3.org/2002/06/xmldsig-filter2";
 fn exclude_elements(data: Data, elements: Vec<NodeId>) -> Result<Data, String> {
     match data {
         Data::Nodes { apex, mut filter, comments } => {
-            filter.push(FilterOp::Subtract, elements, false).map_err(|e| e.to_string())?;
+            filter.subtract(elements).map_err(|e| e.to_string())?;
             Ok(Data::Nodes { apex, filter, comments })
         }
         Data::Octets(_) => Err("an XPath transform over octets".into()),

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use confia::asn1::{Oid, der, oid};
 use confia::cades::{self, SignOptions};
-use confia::xades;
 use confia::crypto::{DigestAlgorithm, SoftwareSigner};
 use confia::x509::Certificate;
+use confia::xades;
 use rand_core::SeedableRng;
 use signature::hazmat::PrehashSigner;
 use time::OffsetDateTime;
