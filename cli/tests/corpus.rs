@@ -93,10 +93,6 @@ const XADES_DETACHED: &[(&str, &str)] = &[
     ("dss/dss-xades/validation/xades-unknown-digest-algo.xml", "dss/dss-xades/sample.xml"),
 ];
 
-/// XAdES cases whose crypto verdict needs what the XML engine does not do yet (brainpool
-/// curves); listed in docs/conformance.md.
-const XADES_GAPS: &[&str] = &["dss/dss-xades/validation/xades-ecc-brainpool.xml"];
-
 #[test]
 fn cli_xades_verdicts_match_the_manifest() {
     let root = corpus_root();
@@ -104,9 +100,6 @@ fn cli_xades_verdicts_match_the_manifest() {
     let (mut checked, mut mismatches) = (0, Vec::new());
     for (path, expected) in &cases {
         let (path, expected) = (path.as_str(), expected.as_str());
-        if XADES_GAPS.contains(&path) {
-            continue;
-        }
         let mut args =
             vec!["verify".to_string(), root.join(path).display().to_string(), "--format".into(), "json".into()];
         if let Some((_, c)) = XADES_DETACHED.iter().find(|(s, _)| *s == path) {

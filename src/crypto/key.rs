@@ -22,6 +22,10 @@ pub enum KeyKind {
     P384,
     /// ECDSA on NIST P-521.
     P521,
+    /// ECDSA on brainpoolP256r1 (RFC 5639).
+    BrainpoolP256,
+    /// ECDSA on brainpoolP384r1 (RFC 5639).
+    BrainpoolP384,
     /// Ed25519.
     Ed25519,
     /// DSA with the size of p in bits.
@@ -33,8 +37,8 @@ impl KeyKind {
     pub fn bits(self) -> usize {
         match self {
             Self::Rsa(b) | Self::Dsa(b) => b,
-            Self::P256 | Self::Ed25519 => 256,
-            Self::P384 => 384,
+            Self::P256 | Self::Ed25519 | Self::BrainpoolP256 => 256,
+            Self::P384 | Self::BrainpoolP384 => 384,
             Self::P521 => 521,
         }
     }
@@ -46,6 +50,8 @@ impl KeyKind {
             Self::P256 => "P-256".into(),
             Self::P384 => "P-384".into(),
             Self::P521 => "P-521".into(),
+            Self::BrainpoolP256 => "brainpoolP256r1".into(),
+            Self::BrainpoolP384 => "brainpoolP384r1".into(),
             Self::Ed25519 => "Ed25519".into(),
             Self::Dsa(b) => format!("DSA-{b}"),
         }
@@ -63,6 +69,10 @@ pub enum PublicKey {
     P384(p384::ecdsa::VerifyingKey),
     /// P-521
     P521(p521::ecdsa::VerifyingKey),
+    /// brainpoolP256r1
+    BrainpoolP256(ecdsa::VerifyingKey<bp256::BrainpoolP256r1>),
+    /// brainpoolP384r1
+    BrainpoolP384(ecdsa::VerifyingKey<bp384::BrainpoolP384r1>),
     /// Ed25519
     Ed25519(ed25519_dalek::VerifyingKey),
     /// DSA, with the size of p in bits
@@ -107,6 +117,12 @@ impl PublicKey {
                     c if c == oid::SECP521R1 => {
                         Ok(Self::P521(p521::ecdsa::VerifyingKey::from_sec1_bytes(bits).map_err(e)?))
                     }
+                    c if c == oid::BRAINPOOL_P256R1 => Ok(Self::BrainpoolP256(
+                        ecdsa::VerifyingKey::<bp256::BrainpoolP256r1>::from_sec1_bytes(bits).map_err(e)?,
+                    )),
+                    c if c == oid::BRAINPOOL_P384R1 => Ok(Self::BrainpoolP384(
+                        ecdsa::VerifyingKey::<bp384::BrainpoolP384r1>::from_sec1_bytes(bits).map_err(e)?,
+                    )),
                     c => Err(CryptoError::UnsupportedAlgorithm(format!("elliptic curve {c}"))),
                 }
             }
@@ -128,6 +144,8 @@ impl PublicKey {
             Self::P256(_) => KeyKind::P256,
             Self::P384(_) => KeyKind::P384,
             Self::P521(_) => KeyKind::P521,
+            Self::BrainpoolP256(_) => KeyKind::BrainpoolP256,
+            Self::BrainpoolP384(_) => KeyKind::BrainpoolP384,
             Self::Ed25519(_) => KeyKind::Ed25519,
             Self::Dsa(_, bits) => KeyKind::Dsa(*bits),
         }
@@ -165,6 +183,14 @@ impl PublicKey {
                 let s = p521::ecdsa::Signature::from_der(signature).map_err(|_| CryptoError::BadSignature)?;
                 k.verify_prehash(hash, &s).map_err(|_| CryptoError::BadSignature)
             }
+            (Self::BrainpoolP256(k), SignatureScheme::Ecdsa) => {
+                let s = bp256::r1::ecdsa::Signature::from_der(signature).map_err(|_| CryptoError::BadSignature)?;
+                k.verify_prehash(hash, &s).map_err(|_| CryptoError::BadSignature)
+            }
+            (Self::BrainpoolP384(k), SignatureScheme::Ecdsa) => {
+                let s = bp384::r1::ecdsa::Signature::from_der(signature).map_err(|_| CryptoError::BadSignature)?;
+                k.verify_prehash(hash, &s).map_err(|_| CryptoError::BadSignature)
+            }
             (Self::Dsa(k, _), SignatureScheme::Dsa) => {
                 let s = dsa::Signature::try_from(signature).map_err(|_| CryptoError::BadSignature)?;
                 k.verify_prehash(hash, &s).map_err(|_| CryptoError::BadSignature)
@@ -176,7 +202,7 @@ impl PublicKey {
     fn mismatch(&self, alg: &SignatureAlgorithm) -> CryptoError {
         let key = match self {
             Self::Rsa(..) => "RSA",
-            Self::P256(_) | Self::P384(_) | Self::P521(_) => "EC",
+            Self::P256(_) | Self::P384(_) | Self::P521(_) | Self::BrainpoolP256(_) | Self::BrainpoolP384(_) => "EC",
             Self::Ed25519(_) => "Ed25519",
             Self::Dsa(..) => "DSA",
         };

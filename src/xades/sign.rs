@@ -347,7 +347,9 @@ fn algorithm_for(cert: &Certificate, digest: DigestAlgorithm) -> Result<Signatur
     let key = cert.public_key().as_ref().map_err(|e| SignError::UnsupportedKey(e.to_string()))?;
     let scheme = match key.kind() {
         KeyKind::Rsa(_) => SignatureScheme::RsaPkcs1v15,
-        KeyKind::P256 | KeyKind::P384 | KeyKind::P521 => SignatureScheme::Ecdsa,
+        KeyKind::P256 | KeyKind::P384 | KeyKind::P521 | KeyKind::BrainpoolP256 | KeyKind::BrainpoolP384 => {
+            SignatureScheme::Ecdsa
+        }
         KeyKind::Dsa(_) => {
             return Err(SignError::UnsupportedKey("DSA (confia verifies DSA, never signs with it)".into()));
         }
@@ -362,8 +364,8 @@ fn algorithm_for(cert: &Certificate, digest: DigestAlgorithm) -> Result<Signatur
 /// The byte length of r and s for the certificate's curve (XMLDSig 1.1 6.4.3).
 fn curve_bytes(cert: &Certificate) -> Result<usize, SignError> {
     match cert.public_key().as_ref().map(PublicKey::kind) {
-        Ok(KeyKind::P256) => Ok(32),
-        Ok(KeyKind::P384) => Ok(48),
+        Ok(KeyKind::P256 | KeyKind::BrainpoolP256) => Ok(32),
+        Ok(KeyKind::P384 | KeyKind::BrainpoolP384) => Ok(48),
         Ok(KeyKind::P521) => Ok(66),
         _ => Err(SignError::UnsupportedKey("ECDSA value for a non-EC key".into())),
     }

@@ -817,6 +817,8 @@ fn key_value(doc: &Document, kv: NodeId) -> Option<PublicKey> {
         "1.2.840.10045.3.1.7" => oid::SECP256R1,
         "1.3.132.0.34" => oid::SECP384R1,
         "1.3.132.0.35" => oid::SECP521R1,
+        "1.3.36.3.3.2.8.1.1.7" => oid::BRAINPOOL_P256R1,
+        "1.3.36.3.3.2.8.1.1.11" => oid::BRAINPOOL_P384R1,
         _ => return None,
     };
     let point = base64(&text(doc, child(doc, ec, DSIG11_NS, "PublicKey")?)).ok()?;
