@@ -173,9 +173,17 @@ impl Validator {
             checks.isc.get_or_insert(Ind::NoSigningCertificateFound);
         }
         if let (Some(cert), Some(p)) = (&signer, props) {
-            if let Err(why) = signing_certificate_bound(doc, p, cert) {
-                r.messages.push(msg(Level::Error, "SIGNING_CERTIFICATE_MISMATCH", why));
-                checks.isc.get_or_insert(Ind::NoSigningCertificateFound);
+            match signing_certificate_bound(doc, p, cert) {
+                Ok(true) => {}
+                Ok(false) => r.messages.push(msg(
+                    Level::Warning,
+                    "SIGNING_CERTIFICATE_ISSUER_SERIAL",
+                    "the SigningCertificate digest matches, but its issuer and serial name another certificate".into(),
+                )),
+                Err(why) => {
+                    r.messages.push(msg(Level::Error, "SIGNING_CERTIFICATE_MISMATCH", why));
+                    checks.isc.get_or_insert(Ind::NoSigningCertificateFound);
+                }
             }
             r.signing_time = signing_time(doc, p);
         }
@@ -328,35 +336,16 @@ fn signing_time(doc: &xml::Document, props: NodeId) -> Option<time::OffsetDateTi
     time::OffsetDateTime::parse(t.trim(), &time::format_description::well_known::Rfc3339).ok()
 }
 
-/// XAdES SigningCertificate(V2): the first Cert's CertDigest is the digest of `cert`
-/// (EN 319 132-1 5.2.2).
-fn signing_certificate_bound(doc: &xml::Document, props: NodeId, cert: &Arc<Certificate>) -> Result<(), String> {
-    let Some(sc) =
-        xades_child(doc, props, "SigningCertificateV2").or_else(|| xades_child(doc, props, "SigningCertificate"))
-    else {
-        return Ok(());
-    };
-    let digest = xades_child(doc, sc, "CertDigest").ok_or("SigningCertificate without CertDigest")?;
-    let children: Vec<NodeId> = doc.children(digest).to_vec();
-    let find = |name: &str| {
-        children.iter().copied().find(|&c| matches!(&doc.node(c).kind, NodeKind::Element { local, namespace: Some(ns), .. } if local == name && ns == DSIG_NS))
-    };
-    let method = find("DigestMethod").ok_or("CertDigest without DigestMethod")?;
-    let uri = match &doc.node(method).kind {
-        NodeKind::Element { attributes, .. } => {
-            attributes.iter().find(|a| a.local == "Algorithm").map(|a| a.value.clone())
-        }
-        _ => None,
-    }
-    .unwrap_or_default();
-    let alg = dsig::digest_method(&uri).ok_or_else(|| format!("unsupported CertDigest method {uri}"))?;
-    let value = dsig::text(doc, find("DigestValue").ok_or("CertDigest without DigestValue")?);
-    use base64::Engine;
-    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
-    let expected = base64::engine::general_purpose::STANDARD.decode(compact).map_err(|_| "CertDigest not base64")?;
-    if alg.digest(cert.der()) == expected {
-        Ok(())
-    } else {
-        Err("the SigningCertificate digest does not match the certificate that verifies the signature".into())
+/// XAdES SigningCertificate(V2) (EN 319 132-1 5.2.2): one of its Certs has the digest of
+/// `cert`. `Ok(true)` when that Cert's issuer and serial agree too, `Ok(false)` when they do not
+/// (a warning, as DSS weighs it); properties without the property are `Ok(true)`.
+fn signing_certificate_bound(doc: &xml::Document, props: NodeId, cert: &Arc<Certificate>) -> Result<bool, String> {
+    let Some(refs) = xades::properties::signing_certificate_references(doc, props) else { return Ok(true) };
+    match refs.iter().find(|r| r.digest_matches(cert)) {
+        Some(r) => Ok(r.issuer_serial_matches(cert)),
+        None => match refs.iter().find_map(|r| r.digest.as_ref().err()) {
+            Some(e) if refs.len() == 1 => Err(format!("SigningCertificate: {e}")),
+            _ => Err("the SigningCertificate digest does not match the certificate that verifies the signature".into()),
+        },
     }
 }

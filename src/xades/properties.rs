@@ -136,3 +136,146 @@ pub fn counter_signatures(doc: &Document, sig: NodeId) -> Vec<NodeId> {
 pub fn signature_value(doc: &Document, sig: NodeId) -> Option<NodeId> {
     doc.children(sig).iter().copied().find(|&c| element(doc, c) == Some(("SignatureValue", Some(DSIG_NS))))
 }
+
+/// One Cert of a SigningCertificate or SigningCertificateV2 property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertReference {
+    /// The CertDigest's algorithm and value, or why it cannot be used.
+    pub digest: Result<(crate::crypto::DigestAlgorithm, Vec<u8>), String>,
+    /// The IssuerSerial (V1: the serial number, decimal) or IssuerSerialV2 (DER), if present.
+    pub issuer_serial: Option<IssuerSerial>,
+}
+
+/// How a Cert names its certificate besides the digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuerSerial {
+    /// XAdES 1.3.2 IssuerSerial: X509IssuerName (a DN string) and X509SerialNumber (decimal).
+    V1 {
+        /// The issuer as written.
+        issuer: String,
+        /// The serial number as written (decimal).
+        serial: String,
+    },
+    /// XAdES IssuerSerialV2: the DER `IssuerSerial` of RFC 5035.
+    V2(Vec<u8>),
+}
+
+/// The Certs of the SigningCertificateV2 (preferred) or SigningCertificate property;
+/// `None` when the signed properties have neither.
+pub fn signing_certificate_references(doc: &Document, props: NodeId) -> Option<Vec<CertReference>> {
+    let sc = first(doc, props, "SigningCertificateV2").or_else(|| first(doc, props, "SigningCertificate"))?;
+    let dsig_child = |n: NodeId, name: &str| {
+        doc.children(n).iter().copied().find(|&c| element(doc, c) == Some((name, Some(DSIG_NS))))
+    };
+    let b64 = |s: String| {
+        use base64::Engine;
+        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        base64::engine::general_purpose::STANDARD.decode(compact).map_err(|_| "not base64".to_string())
+    };
+    let refs = all(doc, sc, "Cert")
+        .map(|cert| {
+            let digest = (|| {
+                let cd = first(doc, cert, "CertDigest").ok_or("Cert without CertDigest")?;
+                let method = dsig_child(cd, "DigestMethod").ok_or("CertDigest without DigestMethod")?;
+                let uri = attr(doc, method, "Algorithm").unwrap_or("");
+                let alg = dsig::digest_method(uri).ok_or_else(|| format!("unsupported CertDigest method {uri}"))?;
+                let value = text_of(doc, dsig_child(cd, "DigestValue")).ok_or("CertDigest without DigestValue")?;
+                Ok((alg, b64(value).map_err(|e| format!("CertDigest {e}"))?))
+            })();
+            let issuer_serial = if let Some(v2) = first(doc, cert, "IssuerSerialV2") {
+                text_of(doc, Some(v2)).and_then(|t| b64(t).ok()).map(IssuerSerial::V2)
+            } else {
+                first(doc, cert, "IssuerSerial").map(|is| IssuerSerial::V1 {
+                    issuer: text_of(doc, dsig_child(is, "X509IssuerName")).unwrap_or_default(),
+                    serial: text_of(doc, dsig_child(is, "X509SerialNumber")).unwrap_or_default(),
+                })
+            };
+            CertReference { digest, issuer_serial }
+        })
+        .collect();
+    Some(refs)
+}
+
+impl CertReference {
+    /// Whether the CertDigest is the digest of `cert`.
+    pub fn digest_matches(&self, cert: &crate::x509::Certificate) -> bool {
+        matches!(&self.digest, Ok((alg, value)) if alg.digest(cert.der()) == *value)
+    }
+
+    /// Whether the issuer and serial, when given, name `cert`. For V1 only the serial number is
+    /// compared (the issuer is a DN string whose formatting varies by producer).
+    pub fn issuer_serial_matches(&self, cert: &crate::x509::Certificate) -> bool {
+        match &self.issuer_serial {
+            None => true,
+            Some(IssuerSerial::V1 { serial, .. }) => decimal(cert.serial()) == serial.trim().trim_start_matches('+'),
+            Some(IssuerSerial::V2(der)) => *der == cert.issuer_serial_der() || issuer_serial_v2_names(der, cert),
+        }
+    }
+}
+
+/// Compares a DER IssuerSerial with a certificate field by field (tolerates encodings of the
+/// wrapper that differ from confia's own).
+fn issuer_serial_v2_names(der: &[u8], cert: &crate::x509::Certificate) -> bool {
+    use crate::asn1::{self, Tag};
+    (|| -> Result<bool, asn1::Asn1Error> {
+        let seq = asn1::read_single(der, "IssuerSerial")?;
+        let mut r = seq.children();
+        let names = r.required("issuer")?;
+        let serial = r.required("serialNumber")?.unsigned_integer()?;
+        let mut n = names.children();
+        let dn = n.required("GeneralName")?;
+        if dn.tag != Tag::context(4, true) {
+            return Ok(false);
+        }
+        let name = dn.children().required("Name")?;
+        Ok(name.raw == cert.issuer().der() && serial == cert.serial())
+    })()
+    .unwrap_or(false)
+}
+
+/// A big-endian magnitude in decimal.
+fn decimal(magnitude: &[u8]) -> String {
+    let mut digits: Vec<u8> = Vec::new();
+    let mut n: Vec<u8> = magnitude.to_vec();
+    while n.iter().any(|&b| b != 0) {
+        let mut rem = 0u32;
+        for b in n.iter_mut() {
+            let cur = (rem << 8) | u32::from(*b);
+            *b = (cur / 10) as u8;
+            rem = cur % 10;
+        }
+        digits.push(b'0' + rem as u8);
+    }
+    if digits.is_empty() {
+        return "0".into();
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuer_serials_name_the_certificate() {
+        let pem = include_bytes!("../../test-vectors/pki/signer-rsa.pem");
+        let cert = crate::x509::Certificate::from_pem_or_der(pem).unwrap().remove(0);
+        let r = |is| CertReference { digest: Err(String::new()), issuer_serial: Some(is) };
+        assert!(r(IssuerSerial::V2(cert.issuer_serial_der())).issuer_serial_matches(&cert));
+        assert!(
+            r(IssuerSerial::V1 { issuer: String::new(), serial: decimal(cert.serial()) }).issuer_serial_matches(&cert)
+        );
+        assert!(!r(IssuerSerial::V1 { issuer: String::new(), serial: "1".into() }).issuer_serial_matches(&cert));
+        let other = include_bytes!("../../test-vectors/pki/signer-ec.pem");
+        let other = crate::x509::Certificate::from_pem_or_der(other).unwrap().remove(0);
+        assert!(!r(IssuerSerial::V2(other.issuer_serial_der())).issuer_serial_matches(&cert));
+    }
+
+    #[test]
+    fn decimal_serials() {
+        assert_eq!(super::decimal(&[]), "0");
+        assert_eq!(super::decimal(&[0x10, 0x01]), "4097");
+        assert_eq!(super::decimal(&[0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]), "18446744073709551616");
+    }
+}
