@@ -28,6 +28,7 @@ pub mod pem;
 pub mod policy;
 pub mod report;
 pub mod revocation;
+pub mod tl;
 pub mod trust;
 pub mod validation;
 pub mod x509;

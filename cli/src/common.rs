@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::ValueEnum;
-use confia::policy::Policy;
 use confia::revocation::CrlSet;
 use confia::trust::TrustAnchors;
 use confia::validation::{RevocationChecking, ValidationConfig};
@@ -64,9 +63,7 @@ impl ValidationArgs {
         let time = self.at.unwrap_or_else(time::OffsetDateTime::now_utc);
         let mut config = ValidationConfig::new(time, Arc::new(anchors));
         if let Some(p) = &self.policy {
-            let text = load::read_limited(p, 1024 * 1024)?;
-            let text = String::from_utf8(text).map_err(|_| Failure::usage(format!("{}: not UTF-8", p.display())))?;
-            config.policy = Policy::from_toml(&text).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))?;
+            config.policy = load::policy(p)?;
         }
         config.certificates = certificates;
         config.revocation = Arc::new(crls);

@@ -74,3 +74,10 @@ pub fn time_arg(s: &str) -> Result<time::OffsetDateTime, String> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .map_err(|e| format!("not an RFC 3339 time ({e}); example: 2026-12-04T10:00:00Z"))
 }
+
+/// A validation policy file (TOML); a malformed one is a usage error naming the line.
+pub fn policy(path: &Path) -> Result<confia::policy::Policy, Failure> {
+    let text = read_limited(path, 1024 * 1024)?;
+    let text = String::from_utf8(text).map_err(|_| Failure::usage(format!("{}: not UTF-8", path.display())))?;
+    confia::policy::Policy::from_toml(&text).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
+}

@@ -7,6 +7,7 @@ mod cert;
 mod common;
 mod load;
 mod sign;
+mod tl;
 mod verify;
 mod xml;
 
@@ -58,6 +59,12 @@ enum Command {
     /// XML tools (canonicalization).
     #[command(subcommand)]
     Xml(xml::Command),
+    /// Trusted lists (ETSI TS 119 612).
+    #[command(
+        subcommand,
+        after_help = "EXIT CODES (tl verify):\n  0  TOTAL_PASSED\n  1  TOTAL_FAILED\n  2  usage error\n  3  INDETERMINATE\n  4  unreadable or non-compliant list (strict mode)"
+    )]
+    Tl(tl::Command),
 }
 
 /// A failure that ends the command with an exit code and one line on stderr.
@@ -86,6 +93,7 @@ fn main() -> ExitCode {
         Command::Sign(a) => sign::run(a),
         Command::Cert(c) => cert::run(c),
         Command::Xml(c) => xml::run(c),
+        Command::Tl(c) => tl::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

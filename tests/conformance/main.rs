@@ -10,6 +10,7 @@ mod corpus;
 mod crl;
 mod limbo;
 mod pkits;
+mod tl;
 mod xades;
 mod xmldsig;
 
@@ -28,5 +29,6 @@ fn main() {
     c14n::run(&corpus, &mut board);
     xmldsig::run(&corpus, &mut board);
     xades::run(&corpus, &mut board);
+    tl::run(&corpus, &mut board);
     board.finish();
 }

@@ -1,0 +1,105 @@
+//! Kinds `tl` and `lotl`: the DSS trusted lists and lists of lists, verified with the signer
+//! the source test pins, at the list's issue time, and compared on the indication (and
+//! sub-indication when the manifest gives one). National lists are verified with the signers
+//! the list of lists pins for their territory; the EU pivot chain is followed oldest first,
+//! each pivot pinning the signers of the next through its own EU pointer.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use confia::policy::Policy;
+use confia::tl::{Mode, TrustedList, verify_list};
+use confia::validation::Verdict;
+use confia::x509::Certificate;
+
+use super::corpus::{Case, Corpus, Outcome, Scoreboard};
+
+const CACHE: &str = "dss/dss-tsl-validation/lotlCache";
+
+pub fn run(corpus: &Corpus, board: &mut Scoreboard) {
+    for case in corpus.cases.iter().filter(|c| c.kind == "tl" || c.kind == "lotl") {
+        let e = &case.expected;
+        if !(e.starts_with("TOTAL_") || e.starts_with("INDETERMINATE")) {
+            continue;
+        }
+        board.record(&case.kind, &case.path, check(corpus, case));
+    }
+}
+
+fn anchor(corpus: &Corpus, rel: &str) -> Vec<Arc<Certificate>> {
+    std::fs::read(corpus.path(rel))
+        .ok()
+        .and_then(|d| Certificate::from_pem_or_der(&d).ok())
+        .map(|v| v.into_iter().map(Arc::new).collect())
+        .unwrap_or_default()
+}
+
+fn read(corpus: &Corpus, rel: &str) -> Option<TrustedList> {
+    confia::tl::parse::parse(&std::fs::read(corpus.path(rel)).ok()?, Mode::Lenient).ok()
+}
+
+/// The signers `list` pins for `territory`.
+fn pinned(list: &TrustedList, territory: &str) -> Vec<Arc<Certificate>> {
+    list.pointers
+        .iter()
+        .filter(|p| p.territory.as_deref() == Some(territory))
+        .filter(|p| p.mime_type.as_deref().is_none_or(|m| m.contains("xml")))
+        .flat_map(|p| p.signers.iter().cloned())
+        .collect()
+}
+
+/// The signers the source tests pin for each list (corpus README caveat 2).
+fn signers(corpus: &Corpus, path: &str) -> Option<Vec<Arc<Certificate>>> {
+    let name = Path::new(path).file_name()?.to_str()?;
+    let pivot = |n: &str| format!("{CACHE}/tl_pivot_{n}_mp.xml");
+    Some(match name {
+        "eu-lotl_original.xml" | "eu-lotl-broken-sig.xml" => {
+            anchor(corpus, "dss/anchors/Patrick_Kremer_Signature_.pem")
+        }
+        n if n.starts_with("CZ") => pinned(&read(corpus, &format!("{CACHE}/eu-lotl_original.xml"))?, "CZ"),
+        "tl_pivot_172_mp.xml" => anchor(corpus, "dss/anchors/Pierre_Damas_Signature_.pem"),
+        n if n.starts_with("tl_pivot_191") => pinned(&read(corpus, &pivot("172"))?, "EU"),
+        n if n.starts_with("tl_pivot_226") => pinned(&read(corpus, &pivot("191"))?, "EU"),
+        n if n.starts_with("tl_pivot_247") => pinned(&read(corpus, &pivot("226"))?, "EU"),
+        "peru-lotl.xml" => anchor(corpus, "dss/dss-tsl-validation/pe-signing-cert.cer"),
+        "tsl-pe.xml" => pinned(&read(corpus, "dss/dss-tsl-validation/peru-lotl.xml")?, "PE"),
+        _ => return None,
+    })
+}
+
+fn check(corpus: &Corpus, case: &Case) -> Outcome {
+    let Some(signers) = signers(corpus, &case.path) else {
+        return Outcome::NotApplicable("the pinned signer is not in the corpus copy".into());
+    };
+    let Ok(input) = std::fs::read(corpus.path(&case.path)) else {
+        return Outcome::Fail("unreadable".into());
+    };
+    let Ok(list) = confia::tl::parse::parse(&input, Mode::Lenient) else {
+        return Outcome::Fail("not readable as a list in lenient mode".into());
+    };
+    // The time the list was signed: the source tests ran when these lists were current.
+    let at = list.issue_date;
+    let report = match verify_list(&input, &signers, at, Mode::Lenient, Policy::default()) {
+        Ok((_, r)) => r,
+        Err(e) => return Outcome::Fail(format!("not verified: {e}")),
+    };
+    let want = case.expected.split('(').next().unwrap_or("");
+    let got = match report.verdict {
+        Verdict::Passed => "TOTAL_PASSED".to_string(),
+        v => format!("{}/{}", v.indication(), v.sub_indication().unwrap_or_default()),
+    };
+    let matches = if want.contains('/') { got == want } else { got.starts_with(want) };
+    if matches {
+        Outcome::Pass
+    } else {
+        let why: Vec<String> = report
+            .signature
+            .iter()
+            .flat_map(|s| s.messages.iter())
+            .chain(report.warnings.iter())
+            .filter(|m| m.level == confia::report::Level::Error)
+            .map(|m| format!("{}: {}", m.code, m.text))
+            .collect();
+        Outcome::Fail(format!("expected {want}, got {got} ({})", why.join("; ")))
+    }
+}
