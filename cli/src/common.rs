@@ -40,6 +40,23 @@ pub struct ValidationArgs {
     /// Validation policy file (TOML; see docs/policy.md). Default: the built-in policy.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// A trusted list (ETSI TS 119 612) whose granted CA services are trust anchors once its
+    /// signature verifies with a pinned signer (--tl-signer, or the LOTL's pointer). Repeatable.
+    #[arg(long = "trusted-list", value_name = "FILE")]
+    pub trusted_lists: Vec<PathBuf>,
+    /// A certificate pinned as signer of the --trusted-list files. Repeatable.
+    #[arg(long = "tl-signer", value_name = "CERT")]
+    pub tl_signers: Vec<PathBuf>,
+    /// A list of lists; the signers it pins for a territory verify that territory's
+    /// --trusted-list.
+    #[arg(long, value_name = "FILE", requires = "lotl_signers")]
+    pub lotl: Option<PathBuf>,
+    /// A certificate pinned as signer of the --lotl. Repeatable.
+    #[arg(long = "lotl-signer", value_name = "CERT")]
+    pub lotl_signers: Vec<PathBuf>,
+    /// Read trusted lists that deviate from TS 119 612 (each deviation is reported).
+    #[arg(long)]
+    pub lenient_lists: bool,
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -61,15 +78,73 @@ impl ValidationArgs {
             load::crls(p)?.into_iter().for_each(|c| crls.add(c));
         }
         let time = self.at.unwrap_or_else(time::OffsetDateTime::now_utc);
-        let mut config = ValidationConfig::new(time, Arc::new(anchors));
-        if let Some(p) = &self.policy {
-            config.policy = load::policy(p)?;
-        }
+        let policy = match &self.policy {
+            Some(p) => load::policy(p)?,
+            None => confia::policy::Policy::default(),
+        };
+        let trust: Arc<dyn confia::trust::TrustSource> = if self.trusted_lists.is_empty() {
+            Arc::new(anchors)
+        } else {
+            let lists = self.lists(time, &policy)?;
+            let from_lists = Arc::new(confia::tl::ListTrust::new(&lists, time));
+            Arc::new(confia::trust::CombinedTrust(vec![Arc::new(anchors), from_lists]))
+        };
+        let mut config = ValidationConfig::new(time, trust);
+        config.policy = policy;
         config.certificates = certificates;
         config.revocation = Arc::new(crls);
         if self.no_revocation_check {
             config.revocation_checking = RevocationChecking::Disabled;
         }
         Ok(config)
+    }
+
+    /// Reads and verifies the --trusted-list files (and the --lotl that pins their signers).
+    fn lists(
+        &self,
+        time: time::OffsetDateTime,
+        policy: &confia::policy::Policy,
+    ) -> Result<Vec<(confia::tl::TrustedList, confia::tl::ListReport)>, Failure> {
+        use confia::tl::{Mode, verify_list};
+        let mode = if self.lenient_lists { Mode::Lenient } else { Mode::Strict };
+        let read = |p: &PathBuf, signers: &[Arc<confia::x509::Certificate>]| {
+            let data = load::read_limited(p, 64 * 1024 * 1024)?;
+            verify_list(&data, signers, time, mode, policy.clone())
+                .map_err(|e| Failure::unreadable(format!("{}: {e}", p.display())))
+        };
+        let mut lotl_pins: Vec<(String, Arc<confia::x509::Certificate>)> = Vec::new();
+        if let Some(p) = &self.lotl {
+            let mut signers = Vec::new();
+            for s in &self.lotl_signers {
+                signers.extend(load::certificates(s)?);
+            }
+            let (lotl, report) = read(p, &signers)?;
+            if report.verdict != confia::validation::Verdict::Passed {
+                return Err(Failure::unreadable(format!(
+                    "{}: the list of lists does not verify ({}); no list can be trusted through it",
+                    p.display(),
+                    report.verdict
+                )));
+            }
+            for ptr in &lotl.pointers {
+                for c in &ptr.signers {
+                    lotl_pins.push((ptr.territory.clone().unwrap_or_default(), c.clone()));
+                }
+            }
+        }
+        let mut tl_signers = Vec::new();
+        for s in &self.tl_signers {
+            tl_signers.extend(load::certificates(s)?);
+        }
+        let mut out = Vec::new();
+        for p in &self.trusted_lists {
+            // The territory decides which LOTL pins apply: read the list once to learn it.
+            let data = load::read_limited(p, 64 * 1024 * 1024)?;
+            let territory = confia::tl::parse::parse(&data, Mode::Lenient).map(|l| l.territory).unwrap_or_default();
+            let mut signers = tl_signers.clone();
+            signers.extend(lotl_pins.iter().filter(|(t, _)| *t == territory).map(|(_, c)| c.clone()));
+            out.push(read(p, &signers)?);
+        }
+        Ok(out)
     }
 }

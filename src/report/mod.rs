@@ -20,6 +20,8 @@ pub struct Report {
     pub policy: PolicyRef,
     /// Whether revocation was required (`true`) or explicitly disabled.
     pub revocation_checked: bool,
+    /// The trusted lists used, when trust came from lists.
+    pub trust_snapshot: Option<crate::trust::TrustSnapshot>,
     /// One entry per signature (SignerInfo) in the order found.
     pub signatures: Vec<SignatureReport>,
 }

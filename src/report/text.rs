@@ -28,6 +28,13 @@ fn header(out: &mut String, time: OffsetDateTime, policy: &PolicyRef, revocation
 pub fn render_text(r: &Report) -> String {
     let mut out = String::new();
     header(&mut out, r.validation_time, &r.policy, r.revocation_checked);
+    if let Some(t) = &r.trust_snapshot {
+        let _ = writeln!(out, "Trusted lists:   snapshot {}", t.digest);
+        for l in &t.lists {
+            let _ =
+                writeln!(out, "                 {} #{} {} (sha256 {})", l.territory, l.sequence, l.verdict, l.sha256);
+        }
+    }
     let _ = writeln!(out, "Signatures:      {}", r.signatures.len());
     for s in &r.signatures {
         signature(&mut out, s, 0);

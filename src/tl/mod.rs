@@ -25,9 +25,11 @@
 
 pub mod model;
 pub mod parse;
+mod trust;
 mod verify;
 
 pub use model::TrustedList;
+pub use trust::ListTrust;
 pub use verify::{ListReport, verify_list};
 
 use thiserror::Error;

@@ -182,6 +182,7 @@ impl Validator {
             validation_time: self.config.time,
             policy: PolicyRef { name: self.config.policy.name.clone(), sha256: self.config.policy.sha256() },
             revocation_checked: self.config.revocation_required(),
+            trust_snapshot: self.config().trust.snapshot(),
             signatures,
         })
     }
@@ -561,10 +562,11 @@ impl Validator {
             }
         };
         r.chain = path.certs.iter().map(|c| c.sha256_hex()).collect();
+        let provenance = self.config.trust.provenance(path.anchor()).map(|p| format!(" ({p})")).unwrap_or_default();
         r.messages.push(msg(
             Level::Info,
             "TRUST_ANCHOR",
-            format!("path ends at the trust anchor {}", path.anchor().subject()),
+            format!("path ends at the trust anchor {}{provenance}", path.anchor().subject()),
         ));
         if let Err(e) = x509::check_leaf(cert, time) {
             r.messages.push(msg(Level::Error, "SIGNER_CERTIFICATE", e.to_string()));

@@ -55,6 +55,7 @@ impl Validator {
             validation_time: config.time,
             policy: PolicyRef { name: config.policy.name.clone(), sha256: config.policy.sha256() },
             revocation_checked: config.revocation_required(),
+            trust_snapshot: self.config().trust.snapshot(),
             signatures,
         })
     }

@@ -302,6 +302,53 @@ const INVOICE: &[u8] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<factura xml
 <emisor>Ministerio de Economía</emisor>\n  <!-- sample, not a real invoice -->\n  <total moneda=\"UYU\">1250.00</total>\n</factura>\n"
     .as_bytes();
 
+/// The demonstration list's XML (unsigned).
+fn demo_trusted_list(ca: &[u8]) -> String {
+    use base64::Engine;
+    let ca_b64 = base64::engine::general_purpose::STANDARD.encode(ca);
+    let name = |n: &str| format!("<Name xml:lang=\"en\">{n}</Name>");
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<TrustServiceStatusList xmlns=\"http://uri.etsi.org/02231/v2#\" Id=\"demo-uy-tl\" TSLTag=\"http://uri.etsi.org/19612/TSLTag\">\n\
+<SchemeInformation>\n\
+<TSLVersionIdentifier>5</TSLVersionIdentifier>\n\
+<TSLSequenceNumber>1</TSLSequenceNumber>\n\
+<TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/UYlist</TSLType>\n\
+<SchemeOperatorName>{op}</SchemeOperatorName>\n\
+<SchemeName>{scheme}</SchemeName>\n\
+<StatusDeterminationApproach>http://uri.etsi.org/TrstSvc/TrustedList/StatusDetn/UYdetermination</StatusDeterminationApproach>\n\
+<SchemeTerritory>UY</SchemeTerritory>\n\
+<HistoricalInformationPeriod>65535</HistoricalInformationPeriod>\n\
+<ListIssueDateTime>2026-06-01T12:00:00Z</ListIssueDateTime>\n\
+<NextUpdate><dateTime>2045-12-01T00:00:00Z</dateTime></NextUpdate>\n\
+</SchemeInformation>\n\
+<TrustServiceProviderList>\n\
+<TrustServiceProvider>\n\
+<TSPInformation><TSPName>{tsp}</TSPName></TSPInformation>\n\
+<TSPServices>\n\
+<TSPService>\n\
+<ServiceInformation>\n\
+<ServiceTypeIdentifier>http://uri.etsi.org/TrstSvc/Svctype/CA/QC</ServiceTypeIdentifier>\n\
+<ServiceName>{service}</ServiceName>\n\
+<ServiceDigitalIdentity><DigitalId><X509Certificate>{ca_b64}</X509Certificate></DigitalId></ServiceDigitalIdentity>\n\
+<ServiceStatus>http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted</ServiceStatus>\n\
+<StatusStartingTime>2026-01-01T00:00:00Z</StatusStartingTime>\n\
+<ServiceInformationExtensions><Extension Critical=\"false\"><AdditionalServiceInformation>\
+<URI xml:lang=\"en\">http://uri.etsi.org/TrstSvc/TrustedList/SvcInfoExt/ForeSignatures</URI>\
+</AdditionalServiceInformation></Extension></ServiceInformationExtensions>\n\
+</ServiceInformation>\n\
+</TSPService>\n\
+</TSPServices>\n\
+</TrustServiceProvider>\n\
+</TrustServiceProviderList>\n\
+</TrustServiceStatusList>\n",
+        op = name("confia demonstration scheme operator (not a real authority)"),
+        scheme = name("UY:confia demonstration trusted list, for tests only"),
+        tsp = name("confia Test PKI (demonstration)"),
+        service = name("confia Test Intermediate CA"),
+    )
+}
+
 fn write(dir: &Path, rel: &str, data: &[u8]) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -384,5 +431,18 @@ fn main() {
     let countersigned =
         xades::sign::counter_sign(&enveloped, None, &signer(&ec_signer), &xades_opts).expect("XAdES counter-sign");
     write(&out, "samples/xades-enveloped.xml", &countersigned);
+
+    // A demonstration trusted list (TS 119 612 v5, territory UY) listing the test intermediate
+    // CA as a granted CA/QC service, signed (XAdES enveloped) with the EC test signer, which
+    // users pin with --tl-signer. Demonstration only: never real trust.
+    let tl_out = std::env::args_os()
+        .nth(2)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../trust-lists"));
+    let list = demo_trusted_list(&inter.cert);
+    let mut tl_opts = xades::sign::SignOptions::new(xades::sign::Packaging::Enveloped, SIGNING_TIME, "text/xml");
+    tl_opts.chain = vec![cert(&inter)];
+    let signed_list = xades::sign::sign(list.as_bytes(), &signer(&ec_signer), &tl_opts).expect("sign the demo list");
+    write(&tl_out, "demo-uy-tl.xml", &signed_list);
     println!("test vectors written to {}", out.display());
 }
