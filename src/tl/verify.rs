@@ -106,7 +106,7 @@ pub fn verify_list(
         report.warnings.push(Message { level: Level::Error, code: "LIST_SIGNATURE_SCOPE", text: why });
         return Ok((list, report));
     }
-    match validator.validate_xml(input, XmlInputs::default()) {
+    match validator.validate_xml_document(&doc, XmlInputs::default()) {
         Ok(r) => {
             let s = r.signatures.into_iter().next();
             report.verdict = s.as_ref().map(|s| s.verdict).unwrap_or(report.verdict);

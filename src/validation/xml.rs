@@ -30,6 +30,13 @@ impl Validator {
     /// Validates the XML signatures of a document (XMLDSig or XAdES). DTDs are refused.
     pub fn validate_xml(&self, input: &[u8], extra: XmlInputs) -> Result<Report, ValidationError> {
         let doc = xml::Document::parse(input, &ParseOptions::default())?;
+        self.validate_xml_document(&doc, extra)
+    }
+
+    /// Validates the XML signatures of a document already parsed (with DTDs refused, as
+    /// [`Validator::validate_xml`] parses it): for callers that read the document too, such as
+    /// trusted-list verification.
+    pub fn validate_xml_document(&self, doc: &xml::Document, extra: XmlInputs) -> Result<Report, ValidationError> {
         let top: Vec<NodeId> =
             dsig::find_signatures(&doc).into_iter().filter(|&s| !nested_in_signature(&doc, s)).collect();
         if top.is_empty() {
