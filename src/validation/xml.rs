@@ -38,13 +38,13 @@ impl Validator {
     /// trusted-list verification.
     pub fn validate_xml_document(&self, doc: &xml::Document, extra: XmlInputs) -> Result<Report, ValidationError> {
         let top: Vec<NodeId> =
-            dsig::find_signatures(&doc).into_iter().filter(|&s| !nested_in_signature(&doc, s)).collect();
+            dsig::find_signatures(doc).into_iter().filter(|&s| !nested_in_signature(doc, s)).collect();
         if top.is_empty() {
             return Err(ValidationError::NoSignature);
         }
         // Content supplied for a document whose references are all internal would be silently
         // ignored: refuse it, as for CMS signatures that carry their content.
-        if !extra.detached.is_empty() && !has_external_reference(&doc) {
+        if !extra.detached.is_empty() && !has_external_reference(doc) {
             return Err(ValidationError::UnexpectedDetachedContent);
         }
         let inputs = VerifyInputs {
@@ -55,7 +55,7 @@ impl Validator {
         };
         let mut signatures = Vec::new();
         for (i, &s) in top.iter().enumerate() {
-            signatures.push(self.validate_xml_signature(&doc, s, &inputs, format!("S{}", i + 1), None)?);
+            signatures.push(self.validate_xml_signature(doc, s, &inputs, format!("S{}", i + 1), None)?);
         }
         let config = self.config();
         Ok(Report {
