@@ -107,10 +107,14 @@ impl ValidationArgs {
     ) -> Result<Vec<(confia::tl::TrustedList, confia::tl::ListReport)>, Failure> {
         use confia::tl::{Mode, verify_list};
         let mode = if self.lenient_lists { Mode::Lenient } else { Mode::Strict };
+        // A list is a statement made when it was issued: its signature is checked at its issue
+        // time, and the statuses it gives (with their history) at the validation time.
+        let _ = time;
         let read = |p: &PathBuf, signers: &[Arc<confia::x509::Certificate>]| {
             let data = load::read_limited(p, 64 * 1024 * 1024)?;
-            verify_list(&data, signers, time, mode, policy.clone())
-                .map_err(|e| Failure::unreadable(format!("{}: {e}", p.display())))
+            let unreadable = |e: confia::tl::TlError| Failure::unreadable(format!("{}: {e}", p.display()));
+            let issued = confia::tl::parse::parse(&data, Mode::Lenient).map_err(unreadable)?.issue_date;
+            verify_list(&data, signers, issued, mode, policy.clone()).map_err(unreadable)
         };
         let mut lotl_pins: Vec<(String, Arc<confia::x509::Certificate>)> = Vec::new();
         if let Some(p) = &self.lotl {

@@ -113,3 +113,53 @@ fn tl_verify_reports_the_demo_list() {
     assert_eq!(j["services"], 1);
     assert!(j["warnings"].as_array().unwrap().is_empty(), "{j}");
 }
+
+#[test]
+fn a_real_czech_signature_is_trusted_through_the_eu_lotl_and_the_cz_list() {
+    let Some(root) = corpus() else { return };
+    let p = |rel: &str| root.join(rel).display().to_string();
+    let (sig, lotl, signer, cz) = (
+        p("dss/dss-xades/validation/Signature-X-CZ_SEF-5.xml"),
+        p("dss/dss-tsl-validation/lotlCache/eu-lotl_original.xml"),
+        p("dss/anchors/Patrick_Kremer_Signature_.pem"),
+        p("dss/dss-tsl-validation/lotlCache/CZ.xml"),
+    );
+    // 2015: the signer certificate is valid and the CA service's status comes from the list's
+    // history (the list itself is from 2019, checked at its issue time with the signers the
+    // LOTL pins for CZ).
+    let args = [
+        "verify",
+        &sig,
+        "--no-revocation-check",
+        "--lotl",
+        &lotl,
+        "--lotl-signer",
+        &signer,
+        "--trusted-list",
+        &cz,
+        "--at",
+        "2015-01-01T00:00:00Z",
+        "--format",
+        "json",
+    ];
+    let (c, j) = json(&args);
+    assert_eq!(c, 0, "{j}");
+    assert_eq!(j["trust_snapshot"]["lists"][0]["territory"], "CZ");
+    let text = j["signatures"][0]["messages"].to_string();
+    assert!(text.contains("CZ trusted list #77") && text.contains("I.CA"), "{text}");
+    assert!(!text.contains("DATA_OBJECT_FORMAT_UNMATCHED"), "{text}");
+    // Without the LOTL nothing pins the CZ list's signer: it is not trusted.
+    let (c, j) = json(&[
+        "verify",
+        &sig,
+        "--no-revocation-check",
+        "--trusted-list",
+        &cz,
+        "--at",
+        "2015-01-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(c, 3, "{j}");
+    assert_eq!(j["signatures"][0]["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
+}

@@ -177,7 +177,9 @@ impl<'d> Reader<'d> {
         Ok(out)
     }
 
-    fn status(&mut self, n: NodeId, at: &str) -> Result<ServiceStatus, TlError> {
+    /// A ServiceStatus. Legacy (pre-eIDAS) statuses are normal in a service's history; as a
+    /// current status they are a deviation.
+    fn status(&mut self, n: NodeId, at: &str, history: bool) -> Result<ServiceStatus, TlError> {
         let uri = self.text_of(n);
         let status = ServiceStatus::from_uri(&uri);
         let last = uri.rsplit('/').next().unwrap_or("");
@@ -185,7 +187,7 @@ impl<'d> Reader<'d> {
             self.deviate(at, format!("unknown service status {uri:?} (never trusted)"))?;
         } else if last.chars().any(|c| c.is_ascii_uppercase()) {
             self.deviate(at, format!("service status {uri:?} is not written in lower case"))?;
-        } else if status.is_legacy() {
+        } else if status.is_legacy() && !history {
             self.deviate(at, format!("legacy service status {uri:?} (TS 102 231 / Directive 1999/93/EC)"))?;
         }
         Ok(status)
@@ -282,7 +284,7 @@ impl<'d> Reader<'d> {
         let service_type = self.text_of(self.required(si, "ServiceTypeIdentifier", at)?);
         let names = self.names(self.kid(si, "ServiceName"), at)?;
         let identities = self.identities(self.kid(si, "ServiceDigitalIdentity"), at)?;
-        let status = self.status(self.required(si, "ServiceStatus", at)?, at)?;
+        let status = self.status(self.required(si, "ServiceStatus", at)?, at, false)?;
         let status_start = self.date(self.required(si, "StatusStartingTime", at)?, at)?;
         let extensions = self.extensions(self.kid(si, "ServiceInformationExtensions"), at)?;
         let mut history = Vec::new();
@@ -292,7 +294,7 @@ impl<'d> Reader<'d> {
                 history.push(HistoryEntry {
                     service_type: self.text_of(self.required(hi, "ServiceTypeIdentifier", &hat)?),
                     identities: self.identities(self.kid(hi, "ServiceDigitalIdentity"), &hat)?,
-                    status: self.status(self.required(hi, "ServiceStatus", &hat)?, &hat)?,
+                    status: self.status(self.required(hi, "ServiceStatus", &hat)?, &hat, true)?,
                     status_start: self.date(self.required(hi, "StatusStartingTime", &hat)?, &hat)?,
                     extensions: self.extensions(self.kid(hi, "ServiceInformationExtensions"), &hat)?,
                 });

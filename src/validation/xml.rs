@@ -103,7 +103,10 @@ impl Validator {
             r.properties = xades::properties::read(doc, p);
             for dof in &r.properties.data_object_formats {
                 let target = dof.object_reference.strip_prefix('#').unwrap_or(&dof.object_reference);
-                if !check.references.iter().any(|x| x.id.as_deref() == Some(target)) {
+                // A DataObjectFormat may describe a Manifest entry as well as a SignedInfo reference.
+                let mut all =
+                    check.references.iter().chain(check.references.iter().flat_map(|x| x.manifest.iter().flatten()));
+                if !all.any(|x| x.id.as_deref() == Some(target)) {
                     let text = format!(
                         "DataObjectFormat names {:?}, which is not a Reference of this signature",
                         dof.object_reference
