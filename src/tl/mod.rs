@@ -23,6 +23,7 @@
 //! # Ok::<(), confia::tl::TlError>(())
 //! ```
 
+pub mod fetch;
 pub mod model;
 pub mod parse;
 mod trust;
