@@ -12,7 +12,7 @@ use confia::validation::{RevocationChecking, ValidationConfig};
 use crate::{Failure, load};
 
 /// Output format of the report.
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Human-readable text.
     Text,

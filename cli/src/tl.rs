@@ -20,6 +20,41 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Print a readable summary of a list: scheme, pointers, providers, services, statuses.
     Show(ShowArgs),
+    /// Fetch a list of lists and every list it points to over HTTPS into a cache directory,
+    /// verifying each against its pinned signers (conditional requests, anti-rollback).
+    Fetch(FetchArgs),
+}
+
+#[derive(clap::Args)]
+pub struct FetchArgs {
+    /// The list of lists to start from.
+    #[arg(long, value_name = "URL", default_value = "https://ec.europa.eu/tools/lotl/eu-lotl.xml")]
+    lotl_url: String,
+    /// A certificate pinned as signer of the list of lists (from the Official Journal for the
+    /// EU LOTL). Repeatable.
+    #[arg(long = "lotl-signer", value_name = "CERT", required = true)]
+    lotl_signers: Vec<PathBuf>,
+    /// The cache directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    cache: PathBuf,
+    /// Validation time for the lists' next-update checks, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339", value_parser = load::time_arg)]
+    at: Option<time::OffsetDateTime>,
+    /// Read lists that deviate from TS 119 612, recording each deviation.
+    #[arg(long)]
+    lenient: bool,
+    /// Seconds allowed per download.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    timeout: u64,
+    /// Attempts per list (transient failures are retried).
+    #[arg(long, default_value_t = 3)]
+    attempts: u32,
+    /// Allow plain HTTP to 127.0.0.1/localhost (testing against a local server only).
+    #[arg(long, hide = true)]
+    allow_loopback_http: bool,
+    /// Summary format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
 }
 
 #[derive(clap::Args)]
@@ -56,7 +91,59 @@ pub fn run(c: Command) -> Result<u8, Failure> {
     match c {
         Command::Verify(a) => verify(a),
         Command::Show(a) => show(a),
+        Command::Fetch(a) => fetch(a),
     }
+}
+
+fn fetch(a: FetchArgs) -> Result<u8, Failure> {
+    use confia::tl::HttpFetcher;
+    use confia::tl::fetch::{Cache, Outcome, RefreshOptions, refresh};
+    let mut signers = Vec::new();
+    for s in &a.lotl_signers {
+        signers.extend(load::certificates(s)?);
+    }
+    let timeout = std::time::Duration::from_secs(a.timeout.max(1));
+    let fetcher =
+        if a.allow_loopback_http { HttpFetcher::allow_loopback_http(timeout) } else { HttpFetcher::new(timeout) }
+            .map_err(|e| Failure { code: exit::FAILED, message: e.to_string() })?;
+    let mut cache = Cache::open(&a.cache).map_err(|e| Failure::unreadable(e.to_string()))?;
+    let options = RefreshOptions {
+        at: a.at.unwrap_or_else(time::OffsetDateTime::now_utc),
+        mode: mode(a.lenient),
+        policy: Policy::default(),
+        attempts: a.attempts,
+        parallel: 4,
+    };
+    // Progress: one line per list on stderr as it completes.
+    let progress = |o: &confia::tl::fetch::ListOutcome| {
+        let what = match &o.outcome {
+            Outcome::Updated { sequence } => format!("updated to #{sequence}"),
+            Outcome::NotModified { sequence } => format!("not modified (#{sequence})"),
+            Outcome::Rejected { reason } => format!("REJECTED: {reason}"),
+            Outcome::Failed { reason } => format!("FAILED: {reason}"),
+        };
+        eprintln!("{:>4} {} {what}", o.territory, o.url);
+    };
+    let outcomes = refresh(&a.lotl_url, &signers, &fetcher, &mut cache, &options, &progress);
+    if a.format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&outcomes).map_err(|e| Failure::unreadable(e.to_string()))?);
+    } else {
+        let ok = outcomes
+            .iter()
+            .filter(|o| matches!(o.outcome, Outcome::Updated { .. } | Outcome::NotModified { .. }))
+            .count();
+        println!("{ok} of {} lists current in {}", outcomes.len(), a.cache.display());
+    }
+    let lotl_ok =
+        outcomes.first().is_some_and(|o| matches!(o.outcome, Outcome::Updated { .. } | Outcome::NotModified { .. }));
+    let all_ok = outcomes.iter().all(|o| matches!(o.outcome, Outcome::Updated { .. } | Outcome::NotModified { .. }));
+    Ok(if !lotl_ok {
+        exit::FAILED
+    } else if all_ok {
+        exit::PASSED
+    } else {
+        exit::INDETERMINATE
+    })
 }
 
 fn mode(lenient: bool) -> Mode {

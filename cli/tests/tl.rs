@@ -163,3 +163,201 @@ fn a_real_czech_signature_is_trusted_through_the_eu_lotl_and_the_cz_list() {
     assert_eq!(c, 3, "{j}");
     assert_eq!(j["signatures"][0]["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
 }
+
+/// A minimal HTTP/1.1 server on 127.0.0.1 for `confia tl fetch`: fixed responses per path,
+/// ETag / If-None-Match, and misbehaviours (errors, slowness, truncation).
+mod server {
+    use std::collections::HashMap;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone)]
+    pub enum Reply {
+        Ok(Vec<u8>),
+        Status(u16),
+        Slow(Vec<u8>, u64),
+        Truncated(Vec<u8>),
+    }
+
+    pub struct Server {
+        pub base: String,
+        pub replies: Arc<Mutex<HashMap<String, Reply>>>,
+    }
+
+    pub fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let replies: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
+        let shared = replies.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let shared = shared.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let (mut path, mut if_none_match) = (String::new(), None);
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                            break;
+                        }
+                        if let Some(rest) = line.strip_prefix("GET ") {
+                            path = rest.split(' ').next().unwrap_or("").to_string();
+                        }
+                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("if-none-match:") {
+                            if_none_match = Some(v.trim().to_string());
+                        }
+                    }
+                    let reply = shared.lock().unwrap().get(&path).cloned().unwrap_or(Reply::Status(404));
+                    let etag = |b: &[u8]| format!("\"{}-{}\"", b.len(), b.iter().map(|&x| x as u64).sum::<u64>());
+                    let head = |status: &str, len: usize, etag: &str| {
+                        format!(
+                            "HTTP/1.1 {status}\r\nContent-Length: {len}\r\nETag: {etag}\r\nConnection: close\r\n\r\n"
+                        )
+                    };
+                    let _ = match reply {
+                        Reply::Ok(body) if if_none_match.as_deref() == Some(etag(&body).as_str()) => {
+                            stream.write_all(head("304 Not Modified", 0, &etag(&body)).as_bytes())
+                        }
+                        Reply::Ok(body) => stream
+                            .write_all(head("200 OK", body.len(), &etag(&body)).as_bytes())
+                            .and_then(|_| stream.write_all(&body)),
+                        Reply::Status(code) => stream.write_all(head(&format!("{code} Error"), 0, "\"e\"").as_bytes()),
+                        Reply::Slow(body, ms) => {
+                            std::thread::sleep(std::time::Duration::from_millis(ms));
+                            stream
+                                .write_all(head("200 OK", body.len(), &etag(&body)).as_bytes())
+                                .and_then(|_| stream.write_all(&body))
+                        }
+                        Reply::Truncated(body) => stream
+                            .write_all(head("200 OK", body.len() * 2, &etag(&body)).as_bytes())
+                            .and_then(|_| stream.write_all(&body)),
+                    };
+                });
+            }
+        });
+        Server { base, replies }
+    }
+}
+
+/// A TS 119 612 list (unsigned) with optional SchemeInformation content.
+fn list_xml(territory: &str, sequence: u64, lotl: bool, extra: &str) -> String {
+    let kind = if lotl { "EUlistofthelists" } else { "EUgeneric" };
+    format!(
+        "<TrustServiceStatusList xmlns=\"http://uri.etsi.org/02231/v2#\" xmlns:a=\"http://uri.etsi.org/02231/v2/additionaltypes#\">\
+         <SchemeInformation><TSLVersionIdentifier>5</TSLVersionIdentifier><TSLSequenceNumber>{sequence}</TSLSequenceNumber>\
+         <TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/{kind}</TSLType>\
+         <SchemeOperatorName><Name xml:lang=\"en\">op</Name></SchemeOperatorName>{extra}\
+         <SchemeTerritory>{territory}</SchemeTerritory><ListIssueDateTime>2026-06-01T00:00:00Z</ListIssueDateTime>\
+         <NextUpdate><dateTime>2027-06-01T00:00:00Z</dateTime></NextUpdate></SchemeInformation></TrustServiceStatusList>"
+    )
+}
+
+/// Signs XML with `confia sign --format xades` (enveloped) using test signer `who`.
+fn sign_list(dir: &std::path::Path, xml: &str, who: &str) -> Vec<u8> {
+    let n = std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0);
+    let (input, out) = (dir.join(format!("in-{n}.xml")), dir.join(format!("out-{n}.xml")));
+    std::fs::write(&input, xml).unwrap();
+    let (key, cert) = (v(&format!("pki/signer-{who}.key")), v(&format!("pki/signer-{who}.pem")));
+    let o = confia(&[
+        "sign",
+        "--format",
+        "xades",
+        "--key",
+        &key,
+        "--cert",
+        &cert,
+        "--signing-time",
+        "2026-06-01T12:00:00Z",
+        "-o",
+        out.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::fs::read(out).unwrap()
+}
+
+#[test]
+fn tl_fetch_against_a_local_server() {
+    let work = tempfile::tempdir().unwrap();
+    let server = server::start();
+    let uy_url = format!("{}/uy.xml", server.base);
+    let pinned = {
+        let pem = std::fs::read_to_string(v("pki/signer-ec.pem")).unwrap();
+        pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>()
+    };
+    let pointer = format!(
+        "<PointersToOtherTSL><OtherTSLPointer><ServiceDigitalIdentities><ServiceDigitalIdentity><DigitalId>\
+         <X509Certificate>{pinned}</X509Certificate></DigitalId></ServiceDigitalIdentity></ServiceDigitalIdentities>\
+         <TSLLocation>{uy_url}</TSLLocation><AdditionalInformation>\
+         <OtherInformation><SchemeTerritory>UY</SchemeTerritory></OtherInformation>\
+         <OtherInformation><a:MimeType>application/vnd.etsi.tsl+xml</a:MimeType></OtherInformation>\
+         </AdditionalInformation></OtherTSLPointer></PointersToOtherTSL>"
+    );
+    let lotl = sign_list(work.path(), &list_xml("ZZ", 1, true, &pointer), "rsa");
+    let uy = |seq: u64| sign_list(work.path(), &list_xml("UY", seq, false, ""), "ec");
+    let set = |path: &str, r: server::Reply| {
+        server.replies.lock().unwrap().insert(path.to_string(), r);
+    };
+    set("/lotl.xml", server::Reply::Ok(lotl));
+    set("/uy.xml", server::Reply::Ok(uy(5)));
+    let cache = work.path().join("cache");
+    let lotl_url = format!("{}/lotl.xml", server.base);
+    let signer = v("pki/signer-rsa.pem");
+    let fetch = |extra: &[&str]| {
+        let mut args = vec![
+            "tl",
+            "fetch",
+            "--lotl-url",
+            &lotl_url,
+            "--lotl-signer",
+            &signer,
+            "--cache",
+            cache.to_str().unwrap(),
+            "--at",
+            "2026-07-01T00:00:00Z",
+            "--timeout",
+            "2",
+            "--attempts",
+            "2",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        json(&args)
+    };
+    let outcome = |j: &serde_json::Value, i: usize| j[i]["outcome"].as_str().unwrap_or("").to_string();
+
+    // Plain HTTP is refused unless explicitly allowed for loopback testing.
+    let (c, j) = fetch(&[]);
+    assert_eq!((c, outcome(&j, 0).as_str()), (1, "failed"), "{j}");
+
+    let (c, j) = fetch(&["--allow-loopback-http"]);
+    assert_eq!(c, 0, "{j}");
+    assert_eq!((outcome(&j, 0), outcome(&j, 1)), ("updated".into(), "updated".into()), "{j}");
+    assert!(cache.join("index.json").is_file());
+
+    // Conditional requests: nothing changed.
+    let (c, j) = fetch(&["--allow-loopback-http"]);
+    assert_eq!(c, 0, "{j}");
+    assert_eq!(outcome(&j, 1), "not_modified", "{j}");
+
+    // Rollback, tampering, server error, timeout, truncated body: the UY list is not replaced,
+    // the run says so (exit 3: some lists are not current).
+    let tampered = String::from_utf8(uy(7)).unwrap().replace(">7<", ">8<").into_bytes();
+    for (reply, why) in [
+        (server::Reply::Ok(uy(4)), "rollback"),
+        (server::Reply::Ok(tampered), "signature"),
+        (server::Reply::Status(500), "500"),
+        (server::Reply::Slow(uy(9), 4000), "network"),
+        (server::Reply::Truncated(uy(9)), "body"),
+    ] {
+        set("/uy.xml", reply);
+        let (c, j) = fetch(&["--allow-loopback-http"]);
+        assert_eq!(c, 3, "{why}: {j}");
+        assert!(j[1]["reason"].as_str().unwrap_or("").contains(why), "{why}: {j}");
+    }
+    let index = std::fs::read_to_string(cache.join("index.json")).unwrap();
+    assert!(index.contains("\"sequence\": 5"), "{index}");
+}

@@ -24,11 +24,15 @@
 //! ```
 
 pub mod fetch;
+#[cfg(feature = "online")]
+mod http;
 pub mod model;
 pub mod parse;
 mod trust;
 mod verify;
 
+#[cfg(feature = "online")]
+pub use http::HttpFetcher;
 pub use model::TrustedList;
 pub use trust::ListTrust;
 pub use verify::{ListReport, verify_list};
