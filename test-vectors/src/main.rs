@@ -427,6 +427,7 @@ fn main() {
         o.chain = vec![cert(&inter)];
         o
     };
+    write(&out, "samples/invoice.xml", INVOICE);
     let enveloped = xades::sign::sign(INVOICE, &signer(&rsa_signer), &xades_opts).expect("XAdES sign");
     let countersigned =
         xades::sign::counter_sign(&enveloped, None, &signer(&ec_signer), &xades_opts).expect("XAdES counter-sign");

@@ -95,7 +95,16 @@ impl Scoreboard {
                             println!("  {kind}: REGRESSION {case}: {why}");
                             regressions.push(format!("{kind} {case}: {why}"));
                         }
-                        Some(recorded) => println!("  {kind}: known failure {case}: {why} [{recorded}]"),
+                        Some(recorded) => {
+                            // The recorded reason says why; the current message is shortened
+                            // so the scoreboard is not buried.
+                            let short: String = why.chars().take(160).collect();
+                            let more = if why.chars().count() > 160 { "…" } else { "" };
+                            println!(
+                                "  {kind}: known failure {case}: {short}{more} [{}]",
+                                recorded.chars().take(200).collect::<String>()
+                            )
+                        }
                         None => println!("  {kind}: FAIL (new case) {case}: {why}"),
                     }
                 }
