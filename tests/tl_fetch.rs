@@ -179,3 +179,36 @@ fn an_untrusted_list_of_lists_stops_the_refresh() {
     assert!(matches!(&o[0].outcome, Outcome::Rejected { .. }));
     assert_eq!(fake.count(UY_URL), 0);
 }
+
+#[test]
+fn a_key_change_is_followed_through_a_pivot() {
+    // The pinned ("Official Journal") key is the RSA signer. The pivot, signed with it, pins
+    // the EC signer for the list of lists; the current list of lists is signed with the EC key
+    // and names the pivot in its SchemeInformationURI.
+    let pivot_url = "https://lists.example/tl-pivot-2-mp.xml";
+    let ec = base64::engine::general_purpose::STANDARD.encode(cert("signer-ec.pem").der());
+    let self_pointer = format!(
+        "<PointersToOtherTSL><OtherTSLPointer><ServiceDigitalIdentities><ServiceDigitalIdentity><DigitalId>\
+         <X509Certificate>{ec}</X509Certificate></DigitalId></ServiceDigitalIdentity></ServiceDigitalIdentities>\
+         <TSLLocation>{LOTL_URL}</TSLLocation><AdditionalInformation>\
+         <OtherInformation><TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUlistofthelists</TSLType></OtherInformation>\
+         <OtherInformation><SchemeTerritory>ZZ</SchemeTerritory></OtherInformation>\
+         </AdditionalInformation></OtherTSLPointer></PointersToOtherTSL>"
+    );
+    let pivot = signed(&list("ZZ", 2, true, &self_pointer), "rsa");
+    let named = format!("<SchemeInformationURI><URI xml:lang=\"en\">{pivot_url}</URI></SchemeInformationURI>");
+    let current = signed(&list("ZZ", 3, true, &named), "ec");
+    let fake = Fake::default();
+    fake.serve(LOTL_URL, current);
+    fake.serve(pivot_url, pivot);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = Cache::open(dir.path()).unwrap();
+    let o = run(&fake, &mut cache);
+    assert_eq!(o[0], Outcome::Updated { sequence: 3 }, "{o:?}");
+    // Without the pivot the list of lists is not trusted.
+    let fake = Fake::default();
+    fake.serve(LOTL_URL, signed(&list("ZZ", 3, true, &named), "ec"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = Cache::open(dir.path()).unwrap();
+    assert!(matches!(run(&fake, &mut cache)[0], Outcome::Rejected { .. }));
+}

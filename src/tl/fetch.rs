@@ -238,7 +238,8 @@ pub fn refresh(
     progress: &(dyn Fn(&ListOutcome) + Sync),
 ) -> Vec<ListOutcome> {
     let mut out = Vec::new();
-    let (lotl_outcome, lotl) = update_one(lotl_url, lotl_signers, None, fetcher, cache, options);
+    let lotl_signers = through_pivots(lotl_url, lotl_signers, fetcher, options);
+    let (lotl_outcome, lotl) = update_one(lotl_url, &lotl_signers, None, fetcher, cache, options);
     let lotl_result = ListOutcome {
         url: lotl_url.to_string(),
         territory: lotl.as_ref().map(|l| l.territory.clone()).unwrap_or_default(),
@@ -291,6 +292,43 @@ pub fn refresh(
         out.push(result);
     }
     out
+}
+
+/// The keys that may sign the list of lists: the pinned ones, and when the current list does
+/// not verify with them, the keys its pivot chain leads to (EU LOTL key changes: the pinned
+/// Official Journal keys verify the oldest pivot, each pivot pins the next).
+fn through_pivots(
+    lotl_url: &str,
+    pinned: &[Arc<Certificate>],
+    fetcher: &dyn Fetcher,
+    options: &RefreshOptions,
+) -> Vec<Arc<Certificate>> {
+    let get = |url: &str| -> Option<Vec<u8>> {
+        let request = FetchRequest { url: url.to_string(), ..FetchRequest::default() };
+        (0..options.attempts.max(1)).find_map(|_| match fetcher.fetch(&request) {
+            Ok(FetchResponse::Body { bytes, .. }) => Some(bytes),
+            _ => None,
+        })
+    };
+    let Some(current) = get(lotl_url) else { return pinned.to_vec() };
+    if verified(&current, pinned, options).is_ok() {
+        return pinned.to_vec();
+    }
+    let Ok(list) = super::parse::parse(&current, Mode::Lenient) else { return pinned.to_vec() };
+    // Published newest first; followed oldest first. The current list may name itself.
+    let mut pivots: Vec<Vec<u8>> = Vec::new();
+    for uri in super::pivot::pivot_uris(&list).iter().rev().filter(|u| u.as_str() != lotl_url) {
+        match get(uri) {
+            Some(bytes) if bytes != current => pivots.push(bytes),
+            Some(_) => {}
+            None => return pinned.to_vec(),
+        }
+    }
+    let refs: Vec<&[u8]> = pivots.iter().map(Vec::as_slice).collect();
+    match super::pivot::follow(&refs, pinned, options.mode, &options.policy) {
+        Ok(keys) => pinned.iter().cloned().chain(keys).collect(),
+        Err(_) => pinned.to_vec(),
+    }
 }
 
 /// Fetches, verifies and stores one list; returns the parsed list when it is trusted (fresh

@@ -28,6 +28,7 @@ pub mod fetch;
 mod http;
 pub mod model;
 pub mod parse;
+pub mod pivot;
 mod trust;
 mod verify;
 

@@ -28,6 +28,8 @@ pub struct TrustedList {
     pub list_type: String,
     /// SchemeOperatorName.
     pub operator: Vec<LangText>,
+    /// SchemeInformationURI entries (for the EU LOTL they include the pivot lists).
+    pub scheme_information_uris: Vec<String>,
     /// SchemeTerritory (country code, `EU` for the LOTL).
     pub territory: String,
     /// ListIssueDateTime.

@@ -384,6 +384,10 @@ pub fn read(doc: &Document, mode: Mode) -> Result<TrustedList, TlError> {
     let sequence: u64 = seq_text.parse().map_err(|_| TlError::Malformed(format!("TSLSequenceNumber {seq_text:?}")))?;
     let list_type = r.text_of(r.required(si, "TSLType", at)?);
     let operator = r.names(r.kid(si, "SchemeOperatorName"), at)?;
+    let scheme_information_uris = r
+        .kid(si, "SchemeInformationURI")
+        .map(|s| r.kids(s, "URI").into_iter().map(|u| r.text_of(u)).collect())
+        .unwrap_or_default();
     let territory = match r.kid(si, "SchemeTerritory") {
         Some(t) => r.text_of(t),
         None => {
@@ -423,6 +427,7 @@ pub fn read(doc: &Document, mode: Mode) -> Result<TrustedList, TlError> {
         sequence,
         list_type,
         operator,
+        scheme_information_uris,
         territory,
         issue_date,
         next_update,

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use confia::policy::Policy;
+use confia::tl::pivot::{follow, next_signers, pivot_uris};
 use confia::tl::{Mode, TrustedList, verify_list};
 use confia::validation::Verdict;
 use confia::x509::Certificate;
@@ -17,6 +18,9 @@ use super::corpus::{Case, Corpus, Outcome, Scoreboard};
 const CACHE: &str = "dss/dss-tsl-validation/lotlCache";
 
 pub fn run(corpus: &Corpus, board: &mut Scoreboard) {
+    if corpus.path(CACHE).is_dir() {
+        board.record("lotl", "pivot chain 172 -> 191 -> 226 -> 247 (library)", pivot_chain(corpus));
+    }
     for case in corpus.cases.iter().filter(|c| c.kind == "tl" || c.kind == "lotl") {
         let e = &case.expected;
         if !(e.starts_with("TOTAL_") || e.starts_with("INDETERMINATE")) {
@@ -58,13 +62,47 @@ fn signers(corpus: &Corpus, path: &str) -> Option<Vec<Arc<Certificate>>> {
         }
         n if n.starts_with("CZ") => pinned(&read(corpus, &format!("{CACHE}/eu-lotl_original.xml"))?, "CZ"),
         "tl_pivot_172_mp.xml" => anchor(corpus, "dss/anchors/Pierre_Damas_Signature_.pem"),
-        n if n.starts_with("tl_pivot_191") => pinned(&read(corpus, &pivot("172"))?, "EU"),
-        n if n.starts_with("tl_pivot_226") => pinned(&read(corpus, &pivot("191"))?, "EU"),
-        n if n.starts_with("tl_pivot_247") => pinned(&read(corpus, &pivot("226"))?, "EU"),
+        n if n.starts_with("tl_pivot_191") => next_signers(&read(corpus, &pivot("172"))?),
+        n if n.starts_with("tl_pivot_226") => next_signers(&read(corpus, &pivot("191"))?),
+        n if n.starts_with("tl_pivot_247") => next_signers(&read(corpus, &pivot("226"))?),
         "peru-lotl.xml" => anchor(corpus, "dss/dss-tsl-validation/pe-signing-cert.cer"),
         "tsl-pe.xml" => pinned(&read(corpus, "dss/dss-tsl-validation/peru-lotl.xml")?, "PE"),
         _ => return None,
     })
+}
+
+/// The library follows the chain the 247 list names (newest first in its SchemeInformationURI):
+/// from the keys the 2017 pivot pins (its own RSA-1024 signature is outside confia's default
+/// policy, see the 172 case), through 191 and 226, to the keys that verify 247.
+fn pivot_chain(corpus: &Corpus) -> Outcome {
+    let Some(current) = read(corpus, &format!("{CACHE}/tl_pivot_247_mp.xml")) else {
+        return Outcome::Fail("247 unreadable".into());
+    };
+    let named: Vec<String> = pivot_uris(&current);
+    let expected = ["tl-pivot-247-mp.xml", "tl-pivot-226-mp.xml", "tl-pivot-191-mp.xml", "tl-pivot-172-mp.xml"];
+    if named.len() != 4 || !named.iter().zip(expected).all(|(u, e)| u.ends_with(e)) {
+        return Outcome::Fail(format!("pivot URIs {named:?}"));
+    }
+    let Some(oldest) = read(corpus, &format!("{CACHE}/tl_pivot_172_mp.xml")) else {
+        return Outcome::Fail("172 unreadable".into());
+    };
+    let bytes: Vec<Vec<u8>> = ["191", "226"]
+        .iter()
+        .filter_map(|n| std::fs::read(corpus.path(&format!("{CACHE}/tl_pivot_{n}_mp.xml"))).ok())
+        .collect();
+    let refs: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+    let signers = match follow(&refs, &next_signers(&oldest), Mode::Lenient, &Policy::default()) {
+        Ok(s) => s,
+        Err(e) => return Outcome::Fail(e.to_string()),
+    };
+    let Ok(input) = std::fs::read(corpus.path(&format!("{CACHE}/tl_pivot_247_mp.xml"))) else {
+        return Outcome::Fail("247 unreadable".into());
+    };
+    match verify_list(&input, &signers, current.issue_date, Mode::Lenient, Policy::default()) {
+        Ok((_, r)) if r.verdict == Verdict::Passed => Outcome::Pass,
+        Ok((_, r)) => Outcome::Fail(format!("247 with the chain's keys: {}", r.verdict)),
+        Err(e) => Outcome::Fail(e.to_string()),
+    }
 }
 
 fn check(corpus: &Corpus, case: &Case) -> Outcome {

@@ -1,0 +1,81 @@
+//! EU LOTL pivots: when the keys that sign the list of lists change, the Commission publishes
+//! "pivot" lists. The keys announced in the Official Journal verify the oldest pivot; each
+//! pivot's pointer to the list of lists itself pins the keys of the next one, up to the
+//! current list of lists. This module follows that chain.
+
+use std::sync::Arc;
+
+use super::model::TrustedList;
+use super::{Mode, TlError, verify_list};
+use crate::policy::Policy;
+use crate::validation::Verdict;
+use crate::x509::Certificate;
+
+/// The pivot lists a list of lists names in its SchemeInformationURI, newest first as
+/// published (URIs of XML documents containing `pivot`).
+pub fn pivot_uris(lotl: &TrustedList) -> Vec<String> {
+    lotl.scheme_information_uris
+        .iter()
+        .filter(|u| u.to_ascii_lowercase().contains("pivot") && u.to_ascii_lowercase().ends_with(".xml"))
+        .cloned()
+        .collect()
+}
+
+/// The signers a list of lists pins for the next list of lists: its pointer of the same
+/// territory and list-of-lists type.
+pub fn next_signers(lotl: &TrustedList) -> Vec<Arc<Certificate>> {
+    lotl.pointers
+        .iter()
+        .filter(|p| p.territory.as_deref() == Some(lotl.territory.as_str()))
+        .filter(|p| p.list_type.as_deref().is_some_and(|t| t.to_ascii_lowercase().ends_with("listofthelists")))
+        .filter(|p| p.mime_type.as_deref().is_none_or(|m| m.contains("xml")))
+        .flat_map(|p| p.signers.iter().cloned())
+        .collect()
+}
+
+/// Why the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PivotError {
+    /// A pivot cannot be read.
+    #[error("pivot {index}: {error}")]
+    Unreadable {
+        /// Position in the chain, oldest first.
+        index: usize,
+        /// Why.
+        error: TlError,
+    },
+    /// A pivot's signature does not verify with the keys the previous link pins.
+    #[error("pivot {index} (#{sequence}) does not verify with the keys pinned for it: {verdict}")]
+    NotVerified {
+        /// Position in the chain, oldest first.
+        index: usize,
+        /// Its sequence number.
+        sequence: u64,
+        /// Its indication.
+        verdict: Verdict,
+    },
+}
+
+/// Follows the pivots (`pivots`, oldest first) from the Official Journal keys `oj_signers`,
+/// each verified at its issue time, and returns the keys the newest pivot pins for the
+/// current list of lists.
+pub fn follow(
+    pivots: &[&[u8]],
+    oj_signers: &[Arc<Certificate>],
+    mode: Mode,
+    policy: &Policy,
+) -> Result<Vec<Arc<Certificate>>, PivotError> {
+    let mut signers = oj_signers.to_vec();
+    for (index, bytes) in pivots.iter().enumerate() {
+        let issued = super::parse::parse(bytes, Mode::Lenient)
+            .map_err(|error| PivotError::Unreadable { index, error })?
+            .issue_date;
+        let (list, report) = verify_list(bytes, &signers, issued, mode, policy.clone())
+            .map_err(|error| PivotError::Unreadable { index, error })?;
+        if report.verdict != Verdict::Passed {
+            return Err(PivotError::NotVerified { index, sequence: list.sequence, verdict: report.verdict });
+        }
+        signers = next_signers(&list);
+    }
+    Ok(signers)
+}
