@@ -57,6 +57,13 @@ pub struct ValidationArgs {
     /// Read trusted lists that deviate from TS 119 612 (each deviation is reported).
     #[arg(long)]
     pub lenient_lists: bool,
+    /// Trust the lists of a cache filled by `confia tl fetch` (the list of lists at --lotl-url
+    /// verified with --lotl-signer, then each list with the signers it pins).
+    #[arg(long, value_name = "DIR", requires = "lotl_signers")]
+    pub tl_cache: Option<PathBuf>,
+    /// With --tl-cache: the URL of the list of lists in the cache.
+    #[arg(long, value_name = "URL", default_value = "https://ec.europa.eu/tools/lotl/eu-lotl.xml")]
+    pub lotl_url: String,
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -82,10 +89,13 @@ impl ValidationArgs {
             Some(p) => load::policy(p)?,
             None => confia::policy::Policy::default(),
         };
-        let trust: Arc<dyn confia::trust::TrustSource> = if self.trusted_lists.is_empty() {
+        let trust: Arc<dyn confia::trust::TrustSource> = if self.trusted_lists.is_empty() && self.tl_cache.is_none() {
             Arc::new(anchors)
         } else {
-            let lists = self.lists(time, &policy)?;
+            let mut lists = self.lists(time, &policy)?;
+            if let Some(dir) = &self.tl_cache {
+                lists.extend(self.cached_lists(dir, time, &policy)?);
+            }
             let from_lists = Arc::new(confia::tl::ListTrust::new(&lists, time));
             Arc::new(confia::trust::CombinedTrust(vec![Arc::new(anchors), from_lists]))
         };
@@ -97,6 +107,25 @@ impl ValidationArgs {
             config.revocation_checking = RevocationChecking::Disabled;
         }
         Ok(config)
+    }
+
+    /// The lists of a `confia tl fetch` cache.
+    fn cached_lists(
+        &self,
+        dir: &std::path::Path,
+        time: time::OffsetDateTime,
+        policy: &confia::policy::Policy,
+    ) -> Result<Vec<(confia::tl::TrustedList, confia::tl::ListReport)>, Failure> {
+        use confia::tl::fetch::{Cache, RefreshOptions, lists_from_cache};
+        let mut signers = Vec::new();
+        for s in &self.lotl_signers {
+            signers.extend(load::certificates(s)?);
+        }
+        let cache = Cache::open(dir).map_err(|e| Failure::unreadable(e.to_string()))?;
+        let mode = if self.lenient_lists { confia::tl::Mode::Lenient } else { confia::tl::Mode::Strict };
+        let options = RefreshOptions { at: time, mode, policy: policy.clone(), attempts: 1, parallel: 1 };
+        lists_from_cache(&cache, &self.lotl_url, &signers, &options)
+            .map_err(|e| Failure::unreadable(format!("{}: {e}", dir.display())))
     }
 
     /// Reads and verifies the --trusted-list files (and the --lotl that pins their signers).

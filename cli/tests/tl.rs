@@ -250,7 +250,24 @@ fn list_xml(territory: &str, sequence: u64, lotl: bool, extra: &str) -> String {
          <TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/{kind}</TSLType>\
          <SchemeOperatorName><Name xml:lang=\"en\">op</Name></SchemeOperatorName>{extra}\
          <SchemeTerritory>{territory}</SchemeTerritory><ListIssueDateTime>2026-06-01T00:00:00Z</ListIssueDateTime>\
-         <NextUpdate><dateTime>2027-06-01T00:00:00Z</dateTime></NextUpdate></SchemeInformation></TrustServiceStatusList>"
+         <NextUpdate><dateTime>2027-06-01T00:00:00Z</dateTime></NextUpdate></SchemeInformation>{}</TrustServiceStatusList>",
+        if lotl { String::new() } else { intermediate_ca_service() }
+    )
+}
+
+/// A provider list with one granted CA/QC service: the test intermediate CA.
+fn intermediate_ca_service() -> String {
+    let pem = std::fs::read_to_string(v("pki/intermediate.pem")).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    format!(
+        "<TrustServiceProviderList><TrustServiceProvider><TSPInformation><TSPName><Name xml:lang=\"en\">tsp</Name>\
+         </TSPName></TSPInformation><TSPServices><TSPService><ServiceInformation>\
+         <ServiceTypeIdentifier>http://uri.etsi.org/TrstSvc/Svctype/CA/QC</ServiceTypeIdentifier>\
+         <ServiceName><Name xml:lang=\"en\">test CA</Name></ServiceName><ServiceDigitalIdentity><DigitalId>\
+         <X509Certificate>{b64}</X509Certificate></DigitalId></ServiceDigitalIdentity>\
+         <ServiceStatus>http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted</ServiceStatus>\
+         <StatusStartingTime>2026-01-01T00:00:00Z</StatusStartingTime></ServiceInformation></TSPService></TSPServices>\
+         </TrustServiceProvider></TrustServiceProviderList>"
     )
 }
 
@@ -342,6 +359,28 @@ fn tl_fetch_against_a_local_server() {
     let (c, j) = fetch(&["--allow-loopback-http"]);
     assert_eq!(c, 0, "{j}");
     assert_eq!(outcome(&j, 1), "not_modified", "{j}");
+
+    // Verifying offline from the cache: the UY list vouches for the test intermediate CA.
+    let (sample, crl) = (v("samples/attached-rsa.p7m"), v("pki/intermediate.crl"));
+    let (c, j) = json(&[
+        "verify",
+        &sample,
+        "--tl-cache",
+        cache.to_str().unwrap(),
+        "--lotl-url",
+        &lotl_url,
+        "--lotl-signer",
+        &signer,
+        "--crl",
+        &crl,
+        "--at",
+        "2026-07-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(c, 0, "{j}");
+    let lists = j["trust_snapshot"]["lists"].to_string();
+    assert!(lists.contains("\"UY\"") && lists.contains("\"ZZ\""), "{lists}");
 
     // Rollback, tampering, server error, timeout, truncated body: the UY list is not replaced,
     // the run says so (exit 3: some lists are not current).

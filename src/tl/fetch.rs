@@ -440,3 +440,37 @@ fn download(
     };
     (Outcome::Updated { sequence: list.sequence }, Some((bytes, entry)))
 }
+
+/// The lists of a cache that can be trusted now, for validation: the list of lists at
+/// `lotl_url` verified with `lotl_signers`, and every list it points to that the cache holds,
+/// verified with the signers its pointer pins. Each list's signature is checked at its issue
+/// time. Lists that do not verify are returned too (with their indication) so reports show
+/// what was offered; only TOTAL_PASSED ones contribute trust.
+pub fn lists_from_cache(
+    cache: &Cache,
+    lotl_url: &str,
+    lotl_signers: &[Arc<Certificate>],
+    options: &RefreshOptions,
+) -> Result<Vec<(TrustedList, ListReport)>, String> {
+    let read = |url: &str| cache.entry(url).and_then(|e| cache.read(e));
+    let check = |bytes: &[u8], signers: &[Arc<Certificate>]| {
+        let issued = super::parse::parse(bytes, Mode::Lenient).map_err(|e| e.to_string())?.issue_date;
+        verify_list(bytes, signers, issued, options.mode, options.policy.clone()).map_err(|e| e.to_string())
+    };
+    let lotl_bytes = read(lotl_url).ok_or_else(|| format!("{lotl_url} is not in the cache (run confia tl fetch)"))?;
+    let (lotl, report) = check(&lotl_bytes, lotl_signers)?;
+    if report.verdict != Verdict::Passed {
+        return Err(format!("the cached list of lists does not verify: {}", report.verdict));
+    }
+    let mut out = Vec::new();
+    for p in lotl.pointers.iter().filter(|p| p.mime_type.as_deref().is_none_or(|m| m.contains("xml"))) {
+        if p.location == lotl_url {
+            continue;
+        }
+        if let Some(bytes) = read(&p.location) {
+            out.push(check(&bytes, &p.signers)?);
+        }
+    }
+    out.push((lotl, report));
+    Ok(out)
+}
