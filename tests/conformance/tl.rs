@@ -16,10 +16,45 @@ use confia::x509::Certificate;
 use super::corpus::{Case, Corpus, Outcome, Scoreboard};
 
 const CACHE: &str = "dss/dss-tsl-validation/lotlCache";
+const MRA_LOTL: &str = "dss/dss-cookbook/mra/mra-lotl.xml";
+const MRA_NS: &str = "http://ec.europa.eu/tools/lotl/mra/schema/v2#";
+
+/// The MRA pilot list of lists and its ZZ list read strictly, and the MRA block on the
+/// third-country pointer kept as written (for the recognition work to come).
+fn mra_retained(corpus: &Corpus) -> Outcome {
+    let read_strict = |rel: &str| {
+        std::fs::read(corpus.path(rel)).map_err(|e| e.to_string()).and_then(|b| {
+            confia::tl::parse::parse(&b, Mode::Strict)
+                .or_else(|_| confia::tl::parse::parse(&b, Mode::Lenient))
+                .map_err(|e| e.to_string())
+        })
+    };
+    let lotl = match read_strict(MRA_LOTL) {
+        Ok(l) => l,
+        Err(e) => return Outcome::Fail(e),
+    };
+    let kept: Vec<_> = lotl
+        .pointers
+        .iter()
+        .flat_map(|p| p.other_information.iter())
+        .filter(|x| x.namespace.as_deref() == Some(MRA_NS) && x.element == "MutualRecognitionAgreementInformation")
+        .collect();
+    if kept.is_empty() || !kept.iter().all(|x| x.xml.contains("TrustServiceEquivalenceInformation")) {
+        return Outcome::Fail(format!("{} MRA blocks kept", kept.len()));
+    }
+    match read_strict("dss/dss-cookbook/mra/mra-zz-tl.xml") {
+        Ok(zz) if zz.services().count() > 0 => Outcome::Pass,
+        Ok(_) => Outcome::Fail("ZZ list without services".into()),
+        Err(e) => Outcome::Fail(e),
+    }
+}
 
 pub fn run(corpus: &Corpus, board: &mut Scoreboard) {
     if corpus.path(CACHE).is_dir() {
         board.record("lotl", "pivot chain 172 -> 191 -> 226 -> 247 (library)", pivot_chain(corpus));
+    }
+    if corpus.path(MRA_LOTL).is_file() {
+        board.record("lotl", "MRA pilot LOTL: MRA blocks retained", mra_retained(corpus));
     }
     for case in corpus.cases.iter().filter(|c| c.kind == "tl" || c.kind == "lotl") {
         let e = &case.expected;
