@@ -33,42 +33,7 @@ fn shift(mut s: RootSpan, by: usize) -> RootSpan {
 
 /// Finds the document element of a well-formed `input` (parse it first: this only measures).
 pub(crate) fn root_span(input: &[u8]) -> Result<RootSpan, XmlError> {
-    match input.strip_prefix(BOM) {
-        Some(rest) => root_span_of(rest).map(|s| shift(s, BOM.len())),
-        None => root_span_of(input),
-    }
-}
-
-fn root_span_of(input: &[u8]) -> Result<RootSpan, XmlError> {
-    let mal = |m: String| XmlError::Malformed(m);
-    let mut reader = Reader::from_reader(input);
-    let mut depth = 0usize;
-    let mut start = None;
-    loop {
-        let before = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| mal(e.to_string()))?;
-        let after = reader.buffer_position() as usize;
-        match event {
-            Event::Start(_) => {
-                if depth == 0 {
-                    start = Some(before);
-                }
-                depth += 1;
-            }
-            Event::End(_) => {
-                depth = depth.checked_sub(1).ok_or_else(|| mal("unbalanced end tag".into()))?;
-                if depth == 0 {
-                    let start = start.ok_or_else(|| mal("end tag before the document element".into()))?;
-                    return Ok(RootSpan { start, content_end: before, end: after, empty: false });
-                }
-            }
-            Event::Empty(_) if depth == 0 => {
-                return Ok(RootSpan { start: before, content_end: after - 2, end: after, empty: true });
-            }
-            Event::Eof => return Err(mal("no document element".into())),
-            _ => {}
-        }
-    }
+    element_spans(input)?.first().copied().ok_or_else(|| XmlError::Malformed("no document element".into()))
 }
 
 /// The span of every element of a well-formed `input`, in document order (the order of

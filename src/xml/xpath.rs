@@ -97,44 +97,22 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
                 out.push(Token::DoubleSlash);
                 i += 2;
             }
-            b'/' => {
-                out.push(Token::Slash);
-                i += 1;
-            }
-            b'|' => {
-                out.push(Token::Pipe);
-                i += 1;
-            }
-            b'[' => {
-                out.push(Token::LBracket);
-                i += 1;
-            }
-            b']' => {
-                out.push(Token::RBracket);
-                i += 1;
-            }
-            b'(' => {
-                out.push(Token::LParen);
-                i += 1;
-            }
-            b')' => {
-                out.push(Token::RParen);
-                i += 1;
-            }
-            b'@' => {
-                out.push(Token::At);
-                i += 1;
-            }
-            b'=' => {
-                out.push(Token::Eq);
-                i += 1;
-            }
             b'!' if b.get(i + 1) == Some(&b'=') => {
                 out.push(Token::NotEq);
                 i += 2;
             }
-            b'*' => {
-                out.push(Token::Star);
+            b'/' | b'|' | b'[' | b']' | b'(' | b')' | b'@' | b'=' | b'*' => {
+                out.push(match c {
+                    b'/' => Token::Slash,
+                    b'|' => Token::Pipe,
+                    b'[' => Token::LBracket,
+                    b']' => Token::RBracket,
+                    b'(' => Token::LParen,
+                    b')' => Token::RParen,
+                    b'@' => Token::At,
+                    b'=' => Token::Eq,
+                    _ => Token::Star,
+                });
                 i += 1;
             }
             b'"' | b'\'' => {
