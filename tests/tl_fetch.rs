@@ -91,13 +91,7 @@ impl Fetcher for Fake {
 }
 
 fn options() -> RefreshOptions {
-    RefreshOptions {
-        at: time::macros::datetime!(2026-07-01 0:00 UTC),
-        mode: Mode::Strict,
-        policy: Policy::default(),
-        attempts: 2,
-        parallel: 4,
-    }
+    RefreshOptions { mode: Mode::Strict, policy: Policy::default(), attempts: 2, parallel: 4 }
 }
 
 fn run(fake: &Fake, cache: &mut Cache) -> Vec<Outcome> {

@@ -92,9 +92,9 @@ impl ValidationArgs {
         let trust: Arc<dyn confia::trust::TrustSource> = if self.trusted_lists.is_empty() && self.tl_cache.is_none() {
             Arc::new(anchors)
         } else {
-            let mut lists = self.lists(time, &policy)?;
+            let mut lists = self.lists(&policy)?;
             if let Some(dir) = &self.tl_cache {
-                lists.extend(self.cached_lists(dir, time, &policy)?);
+                lists.extend(self.cached_lists(dir, &policy)?);
             }
             let from_lists = Arc::new(confia::tl::ListTrust::new(&lists, time));
             Arc::new(confia::trust::CombinedTrust(vec![Arc::new(anchors), from_lists]))
@@ -113,7 +113,6 @@ impl ValidationArgs {
     fn cached_lists(
         &self,
         dir: &std::path::Path,
-        time: time::OffsetDateTime,
         policy: &confia::policy::Policy,
     ) -> Result<Vec<(confia::tl::TrustedList, confia::tl::ListReport)>, Failure> {
         use confia::tl::fetch::{Cache, RefreshOptions, lists_from_cache};
@@ -123,7 +122,7 @@ impl ValidationArgs {
         }
         let cache = Cache::open(dir).map_err(|e| Failure::unreadable(e.to_string()))?;
         let mode = if self.lenient_lists { confia::tl::Mode::Lenient } else { confia::tl::Mode::Strict };
-        let options = RefreshOptions { at: time, mode, policy: policy.clone(), attempts: 1, parallel: 1 };
+        let options = RefreshOptions { mode, policy: policy.clone(), attempts: 1, parallel: 1 };
         lists_from_cache(&cache, &self.lotl_url, &signers, &options)
             .map_err(|e| Failure::unreadable(format!("{}: {e}", dir.display())))
     }
@@ -131,19 +130,15 @@ impl ValidationArgs {
     /// Reads and verifies the --trusted-list files (and the --lotl that pins their signers).
     fn lists(
         &self,
-        time: time::OffsetDateTime,
         policy: &confia::policy::Policy,
     ) -> Result<Vec<(confia::tl::TrustedList, confia::tl::ListReport)>, Failure> {
-        use confia::tl::{Mode, verify_list};
+        use confia::tl::{ListTime, Mode, verify_list};
         let mode = if self.lenient_lists { Mode::Lenient } else { Mode::Strict };
         // A list is a statement made when it was issued: its signature is checked at its issue
         // time, and the statuses it gives (with their history) at the validation time.
-        let _ = time;
-        let read = |p: &PathBuf, signers: &[Arc<confia::x509::Certificate>]| {
-            let data = load::read_limited(p, 64 * 1024 * 1024)?;
-            let unreadable = |e: confia::tl::TlError| Failure::unreadable(format!("{}: {e}", p.display()));
-            let issued = confia::tl::parse::parse(&data, Mode::Lenient).map_err(unreadable)?.issue_date;
-            verify_list(&data, signers, issued, mode, policy.clone()).map_err(unreadable)
+        let verify = |p: &PathBuf, data: &[u8], signers: &[Arc<confia::x509::Certificate>]| {
+            verify_list(data, signers, ListTime::Issued, mode, policy.clone())
+                .map_err(|e| Failure::unreadable(format!("{}: {e}", p.display())))
         };
         let mut lotl_pins: Vec<(String, Arc<confia::x509::Certificate>)> = Vec::new();
         if let Some(p) = &self.lotl {
@@ -151,7 +146,7 @@ impl ValidationArgs {
             for s in &self.lotl_signers {
                 signers.extend(load::certificates(s)?);
             }
-            let (lotl, report) = read(p, &signers)?;
+            let (lotl, report) = verify(p, &load::read_limited(p, 64 * 1024 * 1024)?, &signers)?;
             if report.verdict != confia::validation::Verdict::Passed {
                 return Err(Failure::unreadable(format!(
                     "{}: the list of lists does not verify ({}); no list can be trusted through it",
@@ -171,12 +166,14 @@ impl ValidationArgs {
         }
         let mut out = Vec::new();
         for p in &self.trusted_lists {
-            // The territory decides which LOTL pins apply: read the list once to learn it.
+            // The territory decides which LOTL pins apply: without a LOTL it need not be read.
             let data = load::read_limited(p, 64 * 1024 * 1024)?;
-            let territory = confia::tl::parse::parse(&data, Mode::Lenient).map(|l| l.territory).unwrap_or_default();
             let mut signers = tl_signers.clone();
-            signers.extend(lotl_pins.iter().filter(|(t, _)| *t == territory).map(|(_, c)| c.clone()));
-            out.push(read(p, &signers)?);
+            if !lotl_pins.is_empty() {
+                let territory = confia::tl::parse::parse(&data, Mode::Lenient).map(|l| l.territory).unwrap_or_default();
+                signers.extend(lotl_pins.iter().filter(|(t, _)| *t == territory).map(|(_, c)| c.clone()));
+            }
+            out.push(verify(p, &data, &signers)?);
         }
         Ok(out)
     }

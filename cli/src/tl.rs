@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use confia::policy::Policy;
-use confia::tl::model::{DigitalIdentity, TrustedList};
-use confia::tl::{ListReport, Mode, verify_list};
+use confia::tl::model::{DigitalIdentity, LangText, TrustedList};
+use confia::tl::{ListReport, ListTime, Mode, verify_list};
 use confia::validation::Verdict;
 
 use crate::common::Format;
@@ -37,9 +37,6 @@ pub struct FetchArgs {
     /// The cache directory (created if missing).
     #[arg(long, value_name = "DIR")]
     cache: PathBuf,
-    /// Validation time for the lists' next-update checks, RFC 3339 (default: now).
-    #[arg(long, value_name = "RFC3339", value_parser = load::time_arg)]
-    at: Option<time::OffsetDateTime>,
     /// Read lists that deviate from TS 119 612, recording each deviation.
     #[arg(long)]
     lenient: bool,
@@ -107,13 +104,8 @@ fn fetch(a: FetchArgs) -> Result<u8, Failure> {
         if a.allow_loopback_http { HttpFetcher::allow_loopback_http(timeout) } else { HttpFetcher::new(timeout) }
             .map_err(|e| Failure { code: exit::FAILED, message: e.to_string() })?;
     let mut cache = Cache::open(&a.cache).map_err(|e| Failure::unreadable(e.to_string()))?;
-    let options = RefreshOptions {
-        at: a.at.unwrap_or_else(time::OffsetDateTime::now_utc),
-        mode: mode(a.lenient),
-        policy: Policy::default(),
-        attempts: a.attempts,
-        parallel: 4,
-    };
+    let options =
+        RefreshOptions { mode: mode(a.lenient), policy: Policy::default(), attempts: a.attempts, parallel: 4 };
     // Progress: one line per list on stderr as it completes.
     let progress = |o: &confia::tl::fetch::ListOutcome| {
         let what = match &o.outcome {
@@ -161,7 +153,7 @@ fn verify(a: VerifyArgs) -> Result<u8, Failure> {
         None => Policy::default(),
     };
     let at = a.at.unwrap_or_else(time::OffsetDateTime::now_utc);
-    let (_, report) = verify_list(&input, &signers, at, mode(a.lenient), policy)
+    let (_, report) = verify_list(&input, &signers, ListTime::At(at), mode(a.lenient), policy)
         .map_err(|e| Failure::unreadable(format!("{}: {e}", a.file.display())))?;
     match a.format {
         Format::Json => {
@@ -210,9 +202,7 @@ fn show(a: ShowArgs) -> Result<u8, Failure> {
 
 fn summary(l: &TrustedList) -> String {
     let mut out = String::new();
-    let name = |v: &[confia::tl::model::LangText]| {
-        v.iter().find(|n| n.lang.as_deref() == Some("en")).or(v.first()).map(|n| n.text.clone()).unwrap_or_default()
-    };
+    let name = |v: &[LangText]| LangText::preferred(v).to_string();
     let _ =
         writeln!(out, "{} trusted list #{} (version {}), {}", l.territory, l.sequence, l.version, name(&l.operator));
     let _ = writeln!(out, "type: {}", l.list_type);

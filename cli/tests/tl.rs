@@ -332,8 +332,6 @@ fn tl_fetch_against_a_local_server() {
             &signer,
             "--cache",
             cache.to_str().unwrap(),
-            "--at",
-            "2026-07-01T00:00:00Z",
             "--timeout",
             "2",
             "--attempts",

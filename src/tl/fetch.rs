@@ -12,9 +12,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use time::OffsetDateTime;
 
-use super::{ListReport, Mode, TrustedList, verify_list};
+use super::{ListReport, ListTime, Mode, TrustedList, verify_list};
 use crate::policy::Policy;
 use crate::validation::Verdict;
 use crate::x509::Certificate;
@@ -213,8 +212,6 @@ pub struct ListOutcome {
 /// How a refresh behaves.
 #[derive(Debug, Clone)]
 pub struct RefreshOptions {
-    /// Validation time for list signatures and next-update checks (explicit, never read here).
-    pub at: OffsetDateTime,
     /// Strict or lenient reading.
     pub mode: Mode,
     /// Policy for list signatures.
@@ -251,7 +248,7 @@ pub fn refresh(
     let pointers: Vec<_> = lotl
         .pointers
         .iter()
-        .filter(|p| p.mime_type.as_deref().is_none_or(|m| m.contains("xml")))
+        .filter(|p| p.is_xml())
         .filter(|p| !(p.territory.as_deref() == Some(lotl.territory.as_str()) && lotl.is_list_of_lists()))
         .collect();
     // Download and verify in parallel, then store one by one (the cache is not shared).
@@ -362,8 +359,7 @@ fn verified(
     signers: &[Arc<Certificate>],
     options: &RefreshOptions,
 ) -> Result<(TrustedList, ListReport), String> {
-    let issued = super::parse::parse(bytes, Mode::Lenient).map_err(|e| e.to_string())?.issue_date;
-    let (list, report) = verify_list(bytes, signers, issued.min(options.at), options.mode, options.policy.clone())
+    let (list, report) = verify_list(bytes, signers, ListTime::Issued, options.mode, options.policy.clone())
         .map_err(|e| e.to_string())?;
     if report.verdict == Verdict::Passed { Ok((list, report)) } else { Err(format!("signature: {}", report.verdict)) }
 }
@@ -454,8 +450,7 @@ pub fn lists_from_cache(
 ) -> Result<Vec<(TrustedList, ListReport)>, String> {
     let read = |url: &str| cache.entry(url).and_then(|e| cache.read(e));
     let check = |bytes: &[u8], signers: &[Arc<Certificate>]| {
-        let issued = super::parse::parse(bytes, Mode::Lenient).map_err(|e| e.to_string())?.issue_date;
-        verify_list(bytes, signers, issued, options.mode, options.policy.clone()).map_err(|e| e.to_string())
+        verify_list(bytes, signers, ListTime::Issued, options.mode, options.policy.clone()).map_err(|e| e.to_string())
     };
     let lotl_bytes = read(lotl_url).ok_or_else(|| format!("{lotl_url} is not in the cache (run confia tl fetch)"))?;
     let (lotl, report) = check(&lotl_bytes, lotl_signers)?;
@@ -463,7 +458,7 @@ pub fn lists_from_cache(
         return Err(format!("the cached list of lists does not verify: {}", report.verdict));
     }
     let mut out = Vec::new();
-    for p in lotl.pointers.iter().filter(|p| p.mime_type.as_deref().is_none_or(|m| m.contains("xml"))) {
+    for p in lotl.pointers.iter().filter(|p| p.is_xml()) {
         if p.location == lotl_url {
             continue;
         }

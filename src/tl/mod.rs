@@ -36,7 +36,7 @@ mod verify;
 pub use http::HttpFetcher;
 pub use model::TrustedList;
 pub use trust::ListTrust;
-pub use verify::{ListReport, verify_list};
+pub use verify::{ListReport, ListTime, verify_list};
 
 use thiserror::Error;
 

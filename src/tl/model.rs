@@ -46,6 +46,21 @@ pub struct TrustedList {
     pub deviations: Vec<Deviation>,
 }
 
+impl LangText {
+    /// The English text of a multilingual name, else the first one (reports are in English
+    /// until the es/pt/en report texts arrive).
+    pub fn preferred(names: &[LangText]) -> &str {
+        names.iter().find(|n| n.lang.as_deref() == Some("en")).or(names.first()).map_or("", |n| n.text.as_str())
+    }
+}
+
+impl Pointer {
+    /// Whether the pointed list is the XML form (no MIME type given counts as XML).
+    pub fn is_xml(&self) -> bool {
+        self.mime_type.as_deref().is_none_or(|m| m.contains("xml"))
+    }
+}
+
 impl TrustedList {
     /// Whether the list is a list of lists (its type ends in `listofthelists`, any case).
     pub fn is_list_of_lists(&self) -> bool {

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::model::TrustedList;
-use super::{Mode, TlError, verify_list};
+use super::{ListTime, Mode, TlError, verify_list};
 use crate::policy::Policy;
 use crate::validation::Verdict;
 use crate::x509::Certificate;
@@ -28,7 +28,7 @@ pub fn next_signers(lotl: &TrustedList) -> Vec<Arc<Certificate>> {
         .iter()
         .filter(|p| p.territory.as_deref() == Some(lotl.territory.as_str()))
         .filter(|p| p.list_type.as_deref().is_some_and(|t| t.to_ascii_lowercase().ends_with("listofthelists")))
-        .filter(|p| p.mime_type.as_deref().is_none_or(|m| m.contains("xml")))
+        .filter(|p| p.is_xml())
         .flat_map(|p| p.signers.iter().cloned())
         .collect()
 }
@@ -67,10 +67,7 @@ pub fn follow(
 ) -> Result<Vec<Arc<Certificate>>, PivotError> {
     let mut signers = oj_signers.to_vec();
     for (index, bytes) in pivots.iter().enumerate() {
-        let issued = super::parse::parse(bytes, Mode::Lenient)
-            .map_err(|error| PivotError::Unreadable { index, error })?
-            .issue_date;
-        let (list, report) = verify_list(bytes, &signers, issued, mode, policy.clone())
+        let (list, report) = verify_list(bytes, &signers, ListTime::Issued, mode, policy.clone())
             .map_err(|error| PivotError::Unreadable { index, error })?;
         if report.verdict != Verdict::Passed {
             return Err(PivotError::NotVerified { index, sequence: list.sequence, verdict: report.verdict });

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::ListReport;
-use super::model::{DigitalIdentity, TrustedList};
+use super::model::{DigitalIdentity, LangText, TrustedList};
 use crate::trust::{ListRef, TrustSnapshot, TrustSource};
 use crate::validation::Verdict;
 use crate::x509::Certificate;
@@ -42,13 +42,6 @@ impl ListTrust {
                 if !status.is_positive() || !CA_SERVICE_TYPES.contains(&service.service_type.as_str()) {
                     continue;
                 }
-                let name = |v: &[super::model::LangText]| {
-                    v.iter()
-                        .find(|n| n.lang.as_deref() == Some("en"))
-                        .or(v.first())
-                        .map(|n| n.text.clone())
-                        .unwrap_or_default()
-                };
                 for id in &service.identities {
                     if let DigitalIdentity::Certificate { certificate, .. } = id
                         && !anchors.iter().any(|a| a.certificate.sha256() == certificate.sha256())
@@ -60,8 +53,8 @@ impl ListTrust {
                                 list.territory,
                                 list.sequence,
                                 &report.sha256[..16],
-                                name(&provider.names),
-                                name(&service.names),
+                                LangText::preferred(&provider.names),
+                                LangText::preferred(&service.names),
                                 service.service_type.rsplit("/Svctype/").next().unwrap_or(&service.service_type),
                             ),
                         });

@@ -49,18 +49,32 @@ pub struct ListReport {
     pub warnings: Vec<Message>,
 }
 
-/// Reads `input` as a trusted list and verifies its signature at `at` with `signers` pinned
+/// When a list's signature is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListTime {
+    /// At this time (a next update before it is warned about).
+    At(OffsetDateTime),
+    /// At the list's own issue time: a list is a statement made when it was issued, so this is
+    /// how lists serve as trust for validations at other times.
+    Issued,
+}
+
+/// Reads `input` as a trusted list and verifies its signature at `when` with `signers` pinned
 /// as trust anchors (no revocation data is required for a pinned signer).
 pub fn verify_list(
     input: &[u8],
     signers: &[Arc<Certificate>],
-    at: OffsetDateTime,
+    when: ListTime,
     mode: Mode,
     policy: Policy,
 ) -> Result<(TrustedList, ListReport), TlError> {
     let doc = Document::parse(input, &ParseOptions::default())?;
     let list = super::parse::read(&doc, mode)?;
     let mut warnings: Vec<Message> = list.deviations.iter().map(deviation).collect();
+    let at = match when {
+        ListTime::At(t) => t,
+        ListTime::Issued => list.issue_date,
+    };
     if let Some(n) = list.next_update
         && n < at
     {

@@ -436,14 +436,11 @@ fn parse_own(text: &str, id: &str) -> Result<(Document, NodeId), SignError> {
         .find(|&s| matches!(&doc.node(s).kind, crate::xml::NodeKind::Element { attributes, .. } if attributes.iter().any(|a| a.local == "Id" && a.value == id)))
         .ok_or_else(|| SignError::SelfCheck("the new Signature element is not found".into()))?;
     // The Ids confia wrote must be the only ones with these values, or validation would
-    // (rightly) refuse the references as ambiguous.
+    // (rightly) refuse the references as ambiguous: the same Id map validation uses.
+    let ids = dsig::ids(&doc);
     for suffix in ["", "-ref", "-props", "-object", "-value"] {
         let wanted = format!("{id}{suffix}");
-        let count = doc
-            .subtree(doc.root())
-            .filter(|&n| matches!(&doc.node(n).kind, crate::xml::NodeKind::Element { attributes, .. } if attributes.iter().any(|a| a.value == wanted && matches!(a.local.as_str(), "Id" | "ID" | "id"))))
-            .count();
-        if count > 1 {
+        if ids.get(&wanted).is_some_and(|n| n.len() > 1) {
             return Err(SignError::IdCollision(wanted));
         }
     }

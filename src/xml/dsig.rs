@@ -286,7 +286,7 @@ fn base64(s: &str) -> Result<Vec<u8>, String> {
 }
 
 /// Elements by Id value (attributes `Id`, `ID`, `id`, `xml:id`, or declared ID by a DTD).
-fn ids(doc: &Document) -> HashMap<String, Vec<NodeId>> {
+pub(crate) fn ids(doc: &Document) -> HashMap<String, Vec<NodeId>> {
     let mut m: HashMap<String, Vec<NodeId>> = HashMap::new();
     for n in doc.subtree(doc.root()) {
         if let NodeKind::Element { attributes, .. } = &doc.node(n).kind {
