@@ -136,7 +136,7 @@ impl ValidationArgs {
         let mode = if self.lenient_lists { Mode::Lenient } else { Mode::Strict };
         // A list is a statement made when it was issued: its signature is checked at its issue
         // time, and the statuses it gives (with their history) at the validation time.
-        let verify = |p: &PathBuf, data: &[u8], signers: &[Arc<confia::x509::Certificate>]| {
+        let verify = |p: &PathBuf, data: Vec<u8>, signers: &[Arc<confia::x509::Certificate>]| {
             verify_list(data, signers, ListTime::Issued, mode, policy.clone())
                 .map_err(|e| Failure::unreadable(format!("{}: {e}", p.display())))
         };
@@ -146,7 +146,7 @@ impl ValidationArgs {
             for s in &self.lotl_signers {
                 signers.extend(load::certificates(s)?);
             }
-            let (lotl, report) = verify(p, &load::read_limited(p, 64 * 1024 * 1024)?, &signers)?;
+            let (lotl, report) = verify(p, load::read_limited(p, 64 * 1024 * 1024)?, &signers)?;
             if report.verdict != confia::validation::Verdict::Passed {
                 return Err(Failure::unreadable(format!(
                     "{}: the list of lists does not verify ({}); no list can be trusted through it",
@@ -173,7 +173,7 @@ impl ValidationArgs {
                 let territory = confia::tl::parse::parse(&data, Mode::Lenient).map(|l| l.territory).unwrap_or_default();
                 signers.extend(lotl_pins.iter().filter(|(t, _)| *t == territory).map(|(_, c)| c.clone()));
             }
-            out.push(verify(p, &data, &signers)?);
+            out.push(verify(p, data, &signers)?);
         }
         Ok(out)
     }

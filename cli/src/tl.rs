@@ -153,7 +153,7 @@ fn verify(a: VerifyArgs) -> Result<u8, Failure> {
         None => Policy::default(),
     };
     let at = a.at.unwrap_or_else(time::OffsetDateTime::now_utc);
-    let (_, report) = verify_list(&input, &signers, ListTime::At(at), mode(a.lenient), policy)
+    let (_, report) = verify_list(input, &signers, ListTime::At(at), mode(a.lenient), policy)
         .map_err(|e| Failure::unreadable(format!("{}: {e}", a.file.display())))?;
     match a.format {
         Format::Json => {

@@ -70,11 +70,11 @@ impl<'d> Reader<'d> {
 
     /// Element children named `name` (any namespace: extensions use several ETSI ones).
     fn kids(&self, n: NodeId, name: &'static str) -> Vec<NodeId> {
-        self.doc.children(n).iter().copied().filter(|&c| self.local(c) == Some(name)).take(MAX_ENTRIES).collect()
+        self.doc.children(n).filter(|&c| self.local(c) == Some(name)).take(MAX_ENTRIES).collect()
     }
 
     fn kid(&self, n: NodeId, name: &'static str) -> Option<NodeId> {
-        self.doc.children(n).iter().copied().find(|&c| self.local(c) == Some(name))
+        self.doc.children(n).find(|&c| self.local(c) == Some(name))
     }
 
     fn required(&self, n: NodeId, name: &'static str, at: &str) -> Result<NodeId, TlError> {
@@ -117,7 +117,7 @@ impl<'d> Reader<'d> {
 
     fn raw(&self, n: NodeId, critical: Option<bool>) -> RawExtension {
         let (namespace, element) = match &self.doc.node(n).kind {
-            NodeKind::Element { namespace, local, .. } => (namespace.clone(), local.clone()),
+            NodeKind::Element { namespace, local, .. } => (namespace.as_deref().map(str::to_string), local.to_string()),
             _ => (None, String::new()),
         };
         let xml = canonicalize(self.doc, n, Method::Exclusive, false, &[])
@@ -149,7 +149,7 @@ impl<'d> Reader<'d> {
         let Some(sdi) = sdi else { return Ok(Vec::new()) };
         let mut out = Vec::new();
         for id in self.kids(sdi, "DigitalId") {
-            for c in self.doc.children(id).to_vec() {
+            for c in self.doc.children(id).collect::<Vec<_>>() {
                 let Some(local) = self.local(c) else { continue };
                 match local {
                     "X509Certificate" => {
@@ -201,7 +201,7 @@ impl<'d> Reader<'d> {
             nested: Vec::new(),
             uninterpreted: Vec::new(),
         };
-        for k in self.doc.children(n).to_vec() {
+        for k in self.doc.children(n).collect::<Vec<_>>() {
             match self.local(k) {
                 Some("PolicySet") => {
                     let oids = self
@@ -239,7 +239,7 @@ impl<'d> Reader<'d> {
         let Some(sie) = sie else { return Ok(out) };
         for ext in self.kids(sie, "Extension") {
             let critical = self.attr(ext, "Critical").map(|v| v == "true" || v == "1");
-            for e in self.doc.children(ext).to_vec() {
+            for e in self.doc.children(ext).collect::<Vec<_>>() {
                 match self.local(e) {
                     Some("AdditionalServiceInformation") => {
                         if let Some(u) = self.kid(e, "URI") {
@@ -326,7 +326,7 @@ impl<'d> Reader<'d> {
         };
         if let Some(ai) = self.kid(p, "AdditionalInformation") {
             for oi in self.kids(ai, "OtherInformation") {
-                for e in self.doc.children(oi).to_vec() {
+                for e in self.doc.children(oi).collect::<Vec<_>>() {
                     match self.local(e) {
                         Some("TSLType") => out.list_type = Some(self.text_of(e)),
                         Some("SchemeTerritory") => out.territory = Some(self.text_of(e)),

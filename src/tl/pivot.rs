@@ -67,7 +67,7 @@ pub fn follow(
 ) -> Result<Vec<Arc<Certificate>>, PivotError> {
     let mut signers = oj_signers.to_vec();
     for (index, bytes) in pivots.iter().enumerate() {
-        let (list, report) = verify_list(bytes, &signers, ListTime::Issued, mode, policy.clone())
+        let (list, report) = verify_list(*bytes, &signers, ListTime::Issued, mode, policy.clone())
             .map_err(|error| PivotError::Unreadable { index, error })?;
         if report.verdict != Verdict::Passed {
             return Err(PivotError::NotVerified { index, sequence: list.sequence, verdict: report.verdict });

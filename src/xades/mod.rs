@@ -45,7 +45,7 @@ fn attr<'d>(doc: &'d Document, n: NodeId, name: &str) -> Option<&'d str> {
 pub fn own_signed_properties(doc: &Document, sig: NodeId) -> Option<NodeId> {
     let qp = properties::own_qualifying_properties(doc, sig)?;
     let ns = element(doc, qp)?.1?;
-    doc.children(qp).iter().copied().find(|&c| element(doc, c) == Some(("SignedProperties", Some(ns))))
+    doc.children(qp).find(|&c| element(doc, c) == Some(("SignedProperties", Some(ns))))
 }
 
 /// Why the signed properties are not bound to the signature.

@@ -68,8 +68,7 @@ pub fn read(doc: &Document, props: NodeId) -> SignedProperties {
             first(doc, spi, "SigPolicyId").map(|id| {
                 let digest = first(doc, spi, "SigPolicyHash").and_then(|h| {
                     let children = doc.children(h);
-                    let find =
-                        |name: &str| children.iter().copied().find(|&c| element(doc, c) == Some((name, Some(DSIG_NS))));
+                    let find = |name: &str| children.clone().find(|&c| element(doc, c) == Some((name, Some(DSIG_NS))));
                     let alg = find("DigestMethod").and_then(|m| attr(doc, m, "Algorithm")).unwrap_or("");
                     let value = text_of(doc, find("DigestValue"))?;
                     Some(match dsig::digest_method(alg) {
@@ -99,10 +98,8 @@ pub fn read(doc: &Document, props: NodeId) -> SignedProperties {
 pub fn own_qualifying_properties(doc: &Document, sig: NodeId) -> Option<NodeId> {
     let sig_id = attr(doc, sig, "Id")?;
     doc.children(sig)
-        .iter()
-        .copied()
         .filter(|&c| element(doc, c) == Some(("Object", Some(DSIG_NS))))
-        .flat_map(|obj| doc.children(obj).iter().copied())
+        .flat_map(|obj| doc.children(obj))
         .find(|&qp| {
             // Target is a URI reference `#id`; some pre-1.3.2 producers wrote the bare Id.
             let target = attr(doc, qp, "Target").map(|t| t.strip_prefix('#').unwrap_or(t));
@@ -114,19 +111,14 @@ pub fn own_qualifying_properties(doc: &Document, sig: NodeId) -> Option<NodeId> 
 /// UnsignedSignatureProperties, in document order.
 pub fn counter_signatures(doc: &Document, sig: NodeId) -> Vec<NodeId> {
     let Some(qp) = own_qualifying_properties(doc, sig) else { return Vec::new() };
-    let direct = |n: NodeId, name: &'static str| {
-        doc.children(n).iter().copied().filter(move |&c| is_xades(doc, c, name)).collect::<Vec<_>>()
-    };
+    let direct =
+        |n: NodeId, name: &'static str| doc.children(n).filter(move |&c| is_xades(doc, c, name)).collect::<Vec<_>>();
     direct(qp, "UnsignedProperties")
         .into_iter()
         .flat_map(|u| direct(u, "UnsignedSignatureProperties"))
         .flat_map(|u| direct(u, "CounterSignature"))
         .flat_map(|c| {
-            doc.children(c)
-                .iter()
-                .copied()
-                .filter(|&s| element(doc, s) == Some(("Signature", Some(DSIG_NS))))
-                .collect::<Vec<_>>()
+            doc.children(c).filter(|&s| element(doc, s) == Some(("Signature", Some(DSIG_NS)))).collect::<Vec<_>>()
         })
         .take(MAX_ENTRIES)
         .collect()
@@ -134,7 +126,7 @@ pub fn counter_signatures(doc: &Document, sig: NodeId) -> Vec<NodeId> {
 
 /// The ds:SignatureValue element of a signature.
 pub fn signature_value(doc: &Document, sig: NodeId) -> Option<NodeId> {
-    doc.children(sig).iter().copied().find(|&c| element(doc, c) == Some(("SignatureValue", Some(DSIG_NS))))
+    doc.children(sig).find(|&c| element(doc, c) == Some(("SignatureValue", Some(DSIG_NS))))
 }
 
 /// One Cert of a SigningCertificate or SigningCertificateV2 property.
@@ -164,9 +156,7 @@ pub enum IssuerSerial {
 /// `None` when the signed properties have neither.
 pub fn signing_certificate_references(doc: &Document, props: NodeId) -> Option<Vec<CertReference>> {
     let sc = first(doc, props, "SigningCertificateV2").or_else(|| first(doc, props, "SigningCertificate"))?;
-    let dsig_child = |n: NodeId, name: &str| {
-        doc.children(n).iter().copied().find(|&c| element(doc, c) == Some((name, Some(DSIG_NS))))
-    };
+    let dsig_child = |n: NodeId, name: &str| doc.children(n).find(|&c| element(doc, c) == Some((name, Some(DSIG_NS))));
     let b64 = |s: String| {
         use base64::Engine;
         let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();

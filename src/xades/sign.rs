@@ -182,9 +182,8 @@ pub fn counter_sign(
         return Err(SignError::SelfCheck("element positions do not match the parsed document".into()));
     }
     let span_of = |n: NodeId| elements.iter().position(|&e| e == n).map(|i| spans[i]);
-    let child = |n: NodeId, name: &str| {
-        doc.children(n).iter().copied().find(|&c| super::element(&doc, c) == Some((name, Some(ns.as_str()))))
-    };
+    let child =
+        |n: NodeId, name: &str| doc.children(n).find(|&c| super::element(&doc, c) == Some((name, Some(ns.as_str()))));
     let decl = format!(" xmlns:xades=\"{ns}\"");
     let (at_span, open, close) = match child(qp, "UnsignedProperties") {
         Some(up) => match child(up, "UnsignedSignatureProperties") {
@@ -450,10 +449,8 @@ fn parse_own(text: &str, id: &str) -> Result<(Document, NodeId), SignError> {
 fn signed_info_references(doc: &Document, sig: NodeId) -> Vec<NodeId> {
     let is = |n: NodeId, name: &str| matches!(&doc.node(n).kind, crate::xml::NodeKind::Element { local, namespace: Some(ns), .. } if local == name && ns == DSIG_NS);
     doc.children(sig)
-        .iter()
-        .copied()
         .filter(|&n| is(n, "SignedInfo"))
-        .flat_map(|si| doc.children(si).iter().copied().filter(|&n| is(n, "Reference")).collect::<Vec<_>>())
+        .flat_map(|si| doc.children(si).filter(|&n| is(n, "Reference")).collect::<Vec<_>>())
         .collect()
 }
 

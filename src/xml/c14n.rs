@@ -2,7 +2,8 @@
 //! and Exclusive C14N 1.0 (REC-xml-exc-c14n-20020718), with and without comments, over a whole
 //! document or over the subtree of one element (the node sets XMLDSig references select).
 
-use super::{Attribute, Document, NodeId, NodeKind, XML_NAMESPACE, XmlError};
+use super::{Atom, Attribute, Children, Document, NodeId, NodeKind, XML_NAMESPACE, XmlError};
+use crate::crypto::Hasher;
 
 /// A canonicalization algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,18 +185,89 @@ pub fn canonicalize_filtered(
     with_comments: bool,
     inclusive_prefixes: &[String],
 ) -> Result<Vec<u8>, XmlError> {
+    let mut out = Out { buf: Vec::new(), hasher: None };
+    render(doc, apex, filter, method, with_comments, inclusive_prefixes, &mut out)?;
+    Ok(out.buf)
+}
+
+/// As [`canonicalize_filtered`], feeding the canonical octets to `hasher` as they are produced
+/// instead of collecting them: a digest over a large document never holds its canonical form.
+///
+/// ```
+/// use confia::crypto::{DigestAlgorithm, Hasher};
+/// use confia::xml::{Document, ParseOptions, c14n::{Method, NodeFilter, canonicalize_filtered, canonicalize_filtered_into}};
+/// let doc = Document::parse(b"<a b='1'><c/></a>", &ParseOptions::default())?;
+/// let filter = NodeFilter::default();
+/// let mut h = Hasher::new(DigestAlgorithm::Sha256);
+/// canonicalize_filtered_into(&doc, None, &filter, Method::Inclusive, false, &[], &mut h)?;
+/// let whole = canonicalize_filtered(&doc, None, &filter, Method::Inclusive, false, &[])?;
+/// assert_eq!(h.finalize(), DigestAlgorithm::Sha256.digest(&whole));
+/// # Ok::<(), confia::xml::XmlError>(())
+/// ```
+pub fn canonicalize_filtered_into(
+    doc: &Document,
+    apex: Option<NodeId>,
+    filter: &NodeFilter,
+    method: Method,
+    with_comments: bool,
+    inclusive_prefixes: &[String],
+    hasher: &mut Hasher,
+) -> Result<(), XmlError> {
+    let mut out = Out { buf: Vec::with_capacity(2 * CHUNK), hasher: Some(hasher) };
+    render(doc, apex, filter, method, with_comments, inclusive_prefixes, &mut out)?;
+    out.flush();
+    Ok(())
+}
+
+/// Bytes collected before they are fed to a hasher.
+const CHUNK: usize = 16 * 1024;
+
+/// Where canonical octets go: a buffer for the caller, or a hasher fed in chunks.
+struct Out<'h> {
+    buf: Vec<u8>,
+    hasher: Option<&'h mut Hasher>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, b: u8) {
+        self.buf.push(b);
+    }
+
+    fn extend_from_slice(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(h) = self.hasher.as_deref_mut() {
+            h.update(&self.buf);
+            self.buf.clear();
+        }
+    }
+}
+
+fn render(
+    doc: &Document,
+    apex: Option<NodeId>,
+    filter: &NodeFilter,
+    method: Method,
+    with_comments: bool,
+    inclusive_prefixes: &[String],
+    out: &mut Out<'_>,
+) -> Result<(), XmlError> {
     let prefixes: Vec<String> =
         inclusive_prefixes.iter().map(|p| if p == "#default" { String::new() } else { p.clone() }).collect();
     let ctx = Ctx { doc, method, with_comments, inclusive_prefixes: &prefixes, filter };
-    let mut out = Vec::new();
     if let Some(element) = apex {
         if !matches!(doc.node(element).kind, NodeKind::Element { .. }) {
             return Err(XmlError::C14n("the apex of a subtree must be an element".into()));
         }
         let scope = scope_at(doc, element);
         let bits = filter.bits_above(doc, element);
-        walk(&ctx, element, &scope, &Vec::new(), bits, None, &mut out);
-        return Ok(out);
+        walk(&ctx, element, &scope, &Vec::new(), bits, None, out);
+        return Ok(());
     }
     let top_bits = filter.bits_above(doc, doc.root());
     let mut after_root = false;
@@ -203,7 +275,7 @@ pub fn canonicalize_filtered(
         let piece = match &doc.node(n).kind {
             NodeKind::Element { .. } => {
                 let scope = scope_at(doc, n);
-                walk(&ctx, n, &scope, &Vec::new(), top_bits, None, &mut out);
+                walk(&ctx, n, &scope, &Vec::new(), top_bits, None, out);
                 after_root = true;
                 continue;
             }
@@ -221,7 +293,7 @@ pub fn canonicalize_filtered(
             out.push(b'\n');
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Canonicalizes the subtree of `element` (the element, its attributes and namespaces in
@@ -274,7 +346,7 @@ fn scope_at(doc: &Document, id: NodeId) -> Scope<'_> {
 
 /// The namespaces in scope at an element whose parent has `parent` in scope, or `None` when
 /// it declares none.
-fn scope_below<'d>(parent: &[(&'d str, &'d str)], decls: &'d [(String, String)]) -> Option<Scope<'d>> {
+fn scope_below<'d>(parent: &[(&'d str, &'d str)], decls: &'d [(Atom, Atom)]) -> Option<Scope<'d>> {
     if decls.is_empty() {
         return None;
     }
@@ -300,10 +372,11 @@ fn walk<'d>(
     rendered: &Rendered<'d>,
     parent_bits: u64,
     output_parent: Option<NodeId>,
-    out: &mut Vec<u8>,
+    out: &mut Out<'_>,
 ) {
     let (doc, method, inclusive_prefixes) = (ctx.doc, ctx.method, ctx.inclusive_prefixes);
-    let NodeKind::Element { prefix, local, attributes, children, .. } = &doc.node(id).kind else { return };
+    let NodeKind::Element { prefix, local, attributes, .. } = &doc.node(id).kind else { return };
+    let children = doc.children(id);
     let bits = ctx.filter.bits_below(parent_bits, id);
     if !ctx.filter.member(bits) {
         // Left out: its kept descendants are output in the context of `output_parent`.
@@ -411,7 +484,7 @@ fn walk<'d>(
     out.push(b'>');
 }
 
-fn write_qname(prefix: Option<&str>, local: &str, out: &mut Vec<u8>) {
+fn write_qname(prefix: Option<&str>, local: &str, out: &mut Out<'_>) {
     if let Some(p) = prefix {
         out.extend_from_slice(p.as_bytes());
         out.push(b':');
@@ -422,15 +495,15 @@ fn write_qname(prefix: Option<&str>, local: &str, out: &mut Vec<u8>) {
 /// Renders the kept nodes among `children` of an element whose filter bits are `bits`.
 fn children_of<'d>(
     ctx: &Ctx<'d>,
-    children: &[NodeId],
+    children: Children<'d>,
     in_scope: &[(&'d str, &'d str)],
     rendered: &Rendered<'d>,
     bits: u64,
     output_parent: Option<NodeId>,
-    out: &mut Vec<u8>,
+    out: &mut Out<'_>,
 ) {
     let doc = ctx.doc;
-    for &c in children {
+    for c in children {
         let kept = || ctx.filter.is_empty() || ctx.filter.member(ctx.filter.bits_below(bits, c));
         match &doc.node(c).kind {
             NodeKind::Element { ns_decls, .. } => {
@@ -450,7 +523,7 @@ fn children_of<'d>(
 }
 
 /// C14N 2.3: `&`, `<`, `>` and carriage return are escaped in text.
-fn escape_text(t: &str, out: &mut Vec<u8>) {
+fn escape_text(t: &str, out: &mut Out<'_>) {
     escape(t, out, |b| match b {
         b'&' => Some(b"&amp;"),
         b'<' => Some(b"&lt;"),
@@ -461,7 +534,7 @@ fn escape_text(t: &str, out: &mut Vec<u8>) {
 }
 
 /// C14N 2.3: `&`, `<`, `"` and tab, line feed and carriage return are escaped in attributes.
-fn escape_attr(v: &str, out: &mut Vec<u8>) {
+fn escape_attr(v: &str, out: &mut Out<'_>) {
     escape(v, out, |b| match b {
         b'&' => Some(b"&amp;"),
         b'<' => Some(b"&lt;"),
@@ -475,7 +548,7 @@ fn escape_attr(v: &str, out: &mut Vec<u8>) {
 
 /// Copies `s`, replacing the ASCII bytes `replace` names (never part of a multi-byte UTF-8
 /// sequence, so byte-wise scanning is exact), in runs rather than byte by byte.
-fn escape(s: &str, out: &mut Vec<u8>, replace: impl Fn(u8) -> Option<&'static [u8]>) {
+fn escape(s: &str, out: &mut Out<'_>, replace: impl Fn(u8) -> Option<&'static [u8]>) {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -511,7 +584,7 @@ mod tests {
     fn exclusive_renders_only_visibly_utilized_namespaces() {
         let x = r#"<r xmlns:u="urn:u" xmlns:v="urn:v"><u:a><b/></u:a></r>"#;
         let doc = Document::parse(x.as_bytes(), &ParseOptions::default()).unwrap();
-        let a = doc.children(doc.root())[0];
+        let a = doc.children(doc.root()).next().unwrap();
         let exc = String::from_utf8(canonicalize(&doc, a, Method::Exclusive, false, &[]).unwrap()).unwrap();
         assert_eq!(exc, r#"<u:a xmlns:u="urn:u"><b></b></u:a>"#);
         let inc = String::from_utf8(canonicalize(&doc, a, Method::Inclusive, false, &[]).unwrap()).unwrap();

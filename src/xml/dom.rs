@@ -1,10 +1,12 @@
 //! The document model: an arena of nodes with resolved namespaces.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::atom::{Atom, Atoms};
 use super::dtd::{self, AttrType, Dtd};
 use super::{
     MAX_ENTITY_EXPANSION, MAX_XML_ATTRIBUTES, MAX_XML_DEPTH, MAX_XML_NODES, MAX_XML_SIZE, XML_NAMESPACE, XmlError,
@@ -26,11 +28,11 @@ pub struct ParseOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// Prefix, if qualified.
-    pub prefix: Option<String>,
+    pub prefix: Option<Atom>,
     /// Local name.
-    pub local: String,
+    pub local: Atom,
     /// Namespace URI (`None` for unqualified attributes).
-    pub namespace: Option<String>,
+    pub namespace: Option<Atom>,
     /// The normalized value.
     pub value: String,
     /// Declared of type ID by the DTD.
@@ -42,7 +44,7 @@ impl Attribute {
     pub fn qname(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local),
-            None => self.local.clone(),
+            None => self.local.to_string(),
         }
     }
 }
@@ -53,29 +55,27 @@ pub enum NodeKind {
     /// An element.
     Element {
         /// Prefix, if qualified.
-        prefix: Option<String>,
+        prefix: Option<Atom>,
         /// Local name.
-        local: String,
+        local: Atom,
         /// Namespace URI, if any.
-        namespace: Option<String>,
+        namespace: Option<Atom>,
         /// Namespace declarations on this element, in document order: (prefix, URI); the
         /// default namespace has the prefix `""`, and `xmlns=""` the URI `""`.
-        ns_decls: Vec<(String, String)>,
+        ns_decls: Box<[(Atom, Atom)]>,
         /// Attributes in document order (DTD defaults appended).
-        attributes: Vec<Attribute>,
-        /// Children in document order.
-        children: Vec<NodeId>,
+        attributes: Box<[Attribute]>,
     },
     /// Character data (CDATA sections and references resolved; adjacent pieces merged).
-    Text(String),
+    Text(Atom),
     /// A comment.
-    Comment(String),
+    Comment(Atom),
     /// A processing instruction.
     Pi {
         /// Target.
-        target: String,
+        target: Atom,
         /// Data (without the separating whitespace).
-        data: String,
+        data: Atom,
     },
 }
 
@@ -140,12 +140,9 @@ impl Document {
         self.nodes.is_empty()
     }
 
-    /// The children of an element (empty for other nodes).
-    pub fn children(&self, id: NodeId) -> &[NodeId] {
-        match &self.nodes[id].kind {
-            NodeKind::Element { children, .. } => children,
-            _ => &[],
-        }
+    /// The children of an element in document order (none for other nodes).
+    pub fn children(&self, id: NodeId) -> Children<'_> {
+        Children { last: &self.last, next: id + 1, end: self.last[id] }
     }
 
     /// The namespaces in scope at element `id`, nearest declaration first wins: (prefix, URI),
@@ -156,7 +153,7 @@ impl Document {
         while let Some(n) = cur {
             if let NodeKind::Element { ns_decls, .. } = &self.nodes[n].kind {
                 for (p, u) in ns_decls {
-                    seen.entry(p.clone()).or_insert_with(|| u.clone());
+                    seen.entry(p.to_string()).or_insert_with(|| u.to_string());
                 }
             }
             cur = self.nodes[n].parent;
@@ -186,8 +183,29 @@ impl Document {
     }
 }
 
-/// Decodes the input to a string by its byte-order mark or encoding declaration.
-fn decode(input: &[u8]) -> Result<String, XmlError> {
+/// The children of an element: each child's subtree ends just before the next child.
+#[derive(Debug, Clone)]
+pub struct Children<'d> {
+    last: &'d [NodeId],
+    next: NodeId,
+    end: NodeId,
+}
+
+impl Iterator for Children<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        if self.next > self.end {
+            return None;
+        }
+        let c = self.next;
+        self.next = self.last[c] + 1;
+        Some(c)
+    }
+}
+
+/// Decodes the input to a string by its byte-order mark or encoding declaration (UTF-8 input
+/// is used in place).
+fn decode(input: &[u8]) -> Result<Cow<'_, str>, XmlError> {
     let utf16 = |bytes: &[u8], le: bool| -> Result<String, XmlError> {
         let units = bytes
             .chunks_exact(2)
@@ -197,13 +215,13 @@ fn decode(input: &[u8]) -> Result<String, XmlError> {
             .map_err(|_| XmlError::Malformed("invalid UTF-16".into()))
     };
     if let Some(rest) = input.strip_prefix(&[0xef, 0xbb, 0xbf]) {
-        return String::from_utf8(rest.to_vec()).map_err(|_| XmlError::Malformed("invalid UTF-8".into()));
+        return std::str::from_utf8(rest).map(Cow::Borrowed).map_err(|_| XmlError::Malformed("invalid UTF-8".into()));
     }
     if let Some(rest) = input.strip_prefix(&[0xff, 0xfe]) {
-        return utf16(rest, true);
+        return utf16(rest, true).map(Cow::Owned);
     }
     if let Some(rest) = input.strip_prefix(&[0xfe, 0xff]) {
-        return utf16(rest, false);
+        return utf16(rest, false).map(Cow::Owned);
     }
     let head = &input[..input.len().min(200)];
     let decl_end = head.windows(2).position(|w| w == b"?>").unwrap_or(0);
@@ -216,9 +234,9 @@ fn decode(input: &[u8]) -> Result<String, XmlError> {
         .unwrap_or_else(|| "utf-8".into());
     match encoding.as_str() {
         "utf-8" | "utf8" | "us-ascii" | "ascii" => {
-            String::from_utf8(input.to_vec()).map_err(|_| XmlError::Malformed("invalid UTF-8".into()))
+            std::str::from_utf8(input).map(Cow::Borrowed).map_err(|_| XmlError::Malformed("invalid UTF-8".into()))
         }
-        "iso-8859-1" | "latin1" | "iso_8859-1" => Ok(input.iter().map(|&b| char::from(b)).collect()),
+        "iso-8859-1" | "latin1" | "iso_8859-1" => Ok(Cow::Owned(input.iter().map(|&b| char::from(b)).collect())),
         other => Err(XmlError::Malformed(format!("unsupported encoding {other:?}"))),
     }
 }
@@ -233,6 +251,7 @@ struct Builder<'o> {
     expanded: usize,
     /// Pending character data, flushed into one text node.
     text: String,
+    atoms: Atoms,
 }
 
 impl<'o> Builder<'o> {
@@ -246,10 +265,20 @@ impl<'o> Builder<'o> {
             dtd: Dtd::default(),
             expanded: 0,
             text: String::new(),
+            atoms: Atoms::default(),
         }
     }
 
     fn run(mut self, text: &str) -> Result<Document, XmlError> {
+        // Every node but a text node starts with '<'; a text node follows a '>' that is not
+        // directly followed by '<' (or starts the document). Counted once, the arena is sized
+        // once instead of being copied as it grows.
+        let (mut estimate, mut after_gt) = (1, false);
+        for &b in text.as_bytes() {
+            estimate += usize::from(b == b'<' || after_gt);
+            after_gt = b == b'>';
+        }
+        self.nodes.reserve_exact(estimate.min(MAX_XML_NODES));
         let mut reader = Reader::from_str(text);
         let cfg = reader.config_mut();
         cfg.trim_text(false);
@@ -309,7 +338,7 @@ impl<'o> Builder<'o> {
                 Event::Comment(c) => {
                     let raw = &*c;
                     let body = raw.replace("\r\n", "\n").replace('\r', "\n");
-                    self.leaf(NodeKind::Comment(body))?;
+                    self.leaf(NodeKind::Comment(body.into()))?;
                 }
                 Event::PI(p) => {
                     let target = p.target().to_string();
@@ -317,7 +346,7 @@ impl<'o> Builder<'o> {
                         continue;
                     }
                     let data = p.content().trim_start().replace("\r\n", "\n").replace('\r', "\n");
-                    self.leaf(NodeKind::Pi { target, data })?;
+                    self.leaf(NodeKind::Pi { target: target.into(), data: data.into() })?;
                 }
                 Event::Eof => break,
             }
@@ -335,6 +364,7 @@ impl<'o> Builder<'o> {
                 last[p] = last[p].max(last[i]);
             }
         }
+        self.nodes.shrink_to_fit();
         Ok(Document { nodes: self.nodes, top: self.top, root, last })
     }
 
@@ -345,13 +375,8 @@ impl<'o> Builder<'o> {
         let parent = self.stack.last().copied();
         self.nodes.push(Node { kind, parent });
         let id = self.nodes.len() - 1;
-        match parent {
-            Some(p) => {
-                if let NodeKind::Element { children, .. } = &mut self.nodes[p].kind {
-                    children.push(id);
-                }
-            }
-            None => self.top.push(id),
+        if parent.is_none() {
+            self.top.push(id);
         }
         Ok(id)
     }
@@ -375,7 +400,13 @@ impl<'o> Builder<'o> {
 
     fn flush_text(&mut self) -> Result<(), XmlError> {
         if !self.text.is_empty() {
-            let t = std::mem::take(&mut self.text);
+            // Indentation repeats: shared. Other text gets its own exact-size copy.
+            let t = if self.text.len() <= 64 && self.text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n')) {
+                self.atoms.blank(&self.text)
+            } else {
+                Atom::from(self.text.as_str())
+            };
+            self.text.clear();
             self.add(NodeKind::Text(t))?;
         }
         Ok(())
@@ -539,24 +570,23 @@ impl<'o> Builder<'o> {
         }
         let kind = NodeKind::Element {
             prefix: None,
-            local: String::new(),
+            local: self.atoms.get(""),
             namespace: None,
-            ns_decls,
-            attributes: Vec::new(),
-            children: Vec::new(),
+            ns_decls: ns_decls.into_iter().map(|(p, u)| (self.atoms.get(&p), self.atoms.get(&u))).collect(),
+            attributes: Box::default(),
         };
         let id = self.add(kind)?;
         if self.stack.is_empty() {
             self.root = Some(id);
         }
         // Resolve names now that the element's own declarations are in scope.
-        let (prefix, local) = split_qname(&qname);
+        let (prefix, local) = self.atoms.qname(&qname);
         let namespace = self.resolve(id, prefix.as_deref(), true)?;
         let mut attributes = Vec::with_capacity(raw_attrs.len());
         for (key, value, is_dtd_id) in raw_attrs {
-            let (p, l) = split_qname(&key);
+            let (p, l) = self.atoms.qname(&key);
             let ns = match &p {
-                Some(_) => self.resolve(id, p.as_deref(), false)?,
+                Some(p) => self.resolve(id, Some(p), false)?,
                 None => None,
             };
             if attributes.iter().any(|a: &Attribute| a.local == l && a.namespace == ns && ns.is_some()) {
@@ -569,16 +599,16 @@ impl<'o> Builder<'o> {
             *pp = prefix;
             *ll = local;
             *nn = namespace;
-            *aa = attributes;
+            *aa = attributes.into_boxed_slice();
         }
         Ok(id)
     }
 
     /// The namespace URI of `prefix` at element `id` (`None` prefix: the default namespace,
     /// for elements only).
-    fn resolve(&self, id: NodeId, prefix: Option<&str>, element: bool) -> Result<Option<String>, XmlError> {
+    fn resolve(&mut self, id: NodeId, prefix: Option<&str>, element: bool) -> Result<Option<Atom>, XmlError> {
         let p = match prefix {
-            Some("xml") => return Ok(Some(XML_NAMESPACE.to_string())),
+            Some("xml") => return Ok(Some(self.atoms.get(XML_NAMESPACE))),
             Some(p) => p,
             None if !element => return Ok(None),
             None => "",
@@ -600,13 +630,6 @@ impl<'o> Builder<'o> {
 /// other C0 controls, surrogates (absent from Rust strings) and U+FFFE / U+FFFF.
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-fn split_qname(q: &str) -> (Option<String>, String) {
-    match q.split_once(':') {
-        Some((p, l)) => (Some(p.to_string()), l.to_string()),
-        None => (None, q.to_string()),
-    }
 }
 
 /// XML 1.0 3.3.3 for non-CDATA types: trim spaces and collapse runs of spaces.

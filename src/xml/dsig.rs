@@ -12,10 +12,12 @@ use std::sync::Arc;
 use base64::Engine;
 use hmac::{KeyInit, Mac};
 
-use super::c14n::{FilterOp, Method, NodeFilter, canonicalize_filtered, canonicalize_subset};
+use super::c14n::{
+    FilterOp, Method, NodeFilter, canonicalize_filtered, canonicalize_filtered_into, canonicalize_subset,
+};
 use super::{Document, NodeId, NodeKind, XmlError};
 use crate::asn1::{der, oid};
-use crate::crypto::{DigestAlgorithm, PublicKey, SignatureAlgorithm, SignatureScheme};
+use crate::crypto::{DigestAlgorithm, Hasher, PublicKey, SignatureAlgorithm, SignatureScheme};
 use crate::x509::Certificate;
 
 /// The XMLDSig namespace.
@@ -253,11 +255,11 @@ fn is(doc: &Document, n: NodeId, ns: &str, name: &str) -> bool {
 }
 
 fn child(doc: &Document, n: NodeId, ns: &str, name: &str) -> Option<NodeId> {
-    doc.children(n).iter().copied().find(|&c| is(doc, c, ns, name))
+    doc.children(n).find(|&c| is(doc, c, ns, name))
 }
 
 fn children<'d>(doc: &'d Document, n: NodeId, ns: &'d str, name: &'d str) -> impl Iterator<Item = NodeId> + 'd {
-    doc.children(n).iter().copied().filter(move |&c| is(doc, c, ns, name))
+    doc.children(n).filter(move |&c| is(doc, c, ns, name))
 }
 
 fn attr(doc: &Document, n: NodeId, name: &str) -> Option<String> {
@@ -479,30 +481,42 @@ fn reference_digest(
             Data::Octets(bytes.clone())
         }
     };
+    // XMLDSig 4.4.3.2: a node set left at the end is converted by Canonical XML without
+    // comments, so comments an xpointer URI kept only count through an explicit #WithComments
+    // transform.
+    let mut last_c14n = (Method::Inclusive, false, Vec::new());
     if let Some(ts) = child(doc, r, DSIG_NS, "Transforms") {
         let list: Vec<NodeId> = children(doc, ts, DSIG_NS, "Transform").collect();
         if list.len() > MAX_TRANSFORMS {
             return Err(format!("more than {MAX_TRANSFORMS} transforms").into());
         }
-        for t in list {
+        for (i, &t) in list.iter().enumerate() {
             let t_uri = attr(doc, t, "Algorithm").unwrap_or_default();
+            // A final canonicalization of a node set is streamed into the digest below rather
+            // than collected (a trusted list's canonical form is as large as the list).
+            if let (true, Some((method, with_comments)), Data::Nodes { comments, .. }) =
+                (i + 1 == list.len(), Method::from_uri(&t_uri), &data)
+            {
+                last_c14n = (method, *comments && with_comments, inclusive_prefixes(doc, t));
+                break;
+            }
             data = transform(doc, &t_uri, t, sig, data)?;
         }
     }
-    let octets = match data {
-        Data::Octets(o) => o,
+    match data {
+        Data::Octets(o) => Ok((alg, alg.digest(&o))),
         Data::Nodes { apex, filter, .. } => {
             // A filter that keeps one element's subtree selects that element, as `#id` would.
             if apex.is_none() && target.is_none() {
                 *target = filter.sole_subtree();
             }
-            // XMLDSig 4.4.3.2: the implicit conversion is Canonical XML without comments, so
-            // comments an xpointer URI kept only count through an explicit #WithComments
-            // transform.
-            canonicalize_filtered(doc, apex, &filter, Method::Inclusive, false, &[]).map_err(|e| e.to_string())?
+            let (method, comments, prefixes) = last_c14n;
+            let mut hasher = Hasher::new(alg);
+            canonicalize_filtered_into(doc, apex, &filter, method, comments, &prefixes, &mut hasher)
+                .map_err(|e| e.to_string())?;
+            Ok((alg, hasher.finalize()))
         }
-    };
-    Ok((alg, alg.digest(&octets)))
+    }
 }
 
 /// A URI path segment with its `%XX` escapes decoded (a file name as the user knows it).
@@ -761,7 +775,7 @@ fn key_values(doc: &Document, sig: NodeId, ids: &HashMap<String, Vec<NodeId>>) -
     let mut keys = Vec::new();
     for info in infos {
         for kv in children(doc, info, DSIG_NS, "KeyValue") {
-            keys.extend(doc.children(kv).iter().find_map(|&k| key_value(doc, k)));
+            keys.extend(doc.children(kv).find_map(|k| key_value(doc, k)));
         }
         // RetrievalMethod (XMLDSig 4.5.3), same-document only: a KeyValue or one of its
         // members elsewhere in the document, selected by a unique Id.
@@ -771,7 +785,7 @@ fn key_values(doc: &Document, sig: NodeId, ids: &HashMap<String, Vec<NodeId>>) -
             };
             if let Some([one]) = ids.get(&id).map(Vec::as_slice) {
                 let found = if is(doc, *one, DSIG_NS, "KeyValue") {
-                    doc.children(*one).iter().find_map(|&k| key_value(doc, k))
+                    doc.children(*one).find_map(|k| key_value(doc, k))
                 } else {
                     key_value(doc, *one)
                 };

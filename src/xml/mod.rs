@@ -14,6 +14,7 @@
 //! # Ok::<(), confia::xml::XmlError>(())
 //! ```
 
+mod atom;
 pub mod c14n;
 mod dom;
 pub mod dsig;
@@ -21,7 +22,8 @@ mod dtd;
 pub(crate) mod span;
 pub mod xpath;
 
-pub use dom::{Attribute, Document, Node, NodeId, NodeKind, ParseOptions};
+pub use atom::Atom;
+pub use dom::{Attribute, Children, Document, Node, NodeId, NodeKind, ParseOptions};
 
 use thiserror::Error;
 

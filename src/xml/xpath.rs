@@ -439,7 +439,7 @@ fn eval(doc: &Document, n: NodeId, e: &Expr) -> Value {
         Expr::Literal(l) => Value::Str(Some(l.clone())),
         Expr::Name | Expr::LocalName => Value::Str(match &doc.node(n).kind {
             NodeKind::Element { prefix: Some(p), local, .. } if matches!(e, Expr::Name) => Some(format!("{p}:{local}")),
-            NodeKind::Element { local, .. } => Some(local.clone()),
+            NodeKind::Element { local, .. } => Some(local.to_string()),
             _ => None,
         }),
     }
@@ -477,7 +477,7 @@ fn eval_path(doc: &Document, path: &Path) -> Vec<Option<NodeId>> {
         for &ctx in &current {
             let children: Vec<NodeId> = match ctx {
                 None => vec![doc.root()],
-                Some(c) => doc.children(c).to_vec(),
+                Some(c) => doc.children(c).collect::<Vec<_>>(),
             };
             let candidates: Vec<Option<NodeId>> = match step.axis {
                 Axis::Child => children.into_iter().map(Some).collect(),
