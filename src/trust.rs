@@ -1,14 +1,34 @@
 //! Where trust comes from: explicit anchors ([`TrustAnchors`]), or trusted lists
-//! ([`crate::tl::ListTrust`]), behind one trait.
+//! ([`crate::tl::ListTrust`]), behind one trait, per purpose ([`TrustPurpose`]).
 
 use std::sync::Arc;
 
-use crate::x509::Certificate;
+use crate::x509::{AnchorSet, Certificate};
+
+/// What an anchor is trusted for. Trusted lists say it through the service type: a time-stamping
+/// service does not vouch for signing certificates, nor a certification authority for
+/// time-stamps (TS 119 612 5.5.1, TS 119 615).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrustPurpose {
+    /// Paths of signing (and other end-entity) certificates: certification authorities.
+    Signing,
+    /// Paths of time-stamp units: time-stamping authorities.
+    TimeStamping,
+    /// Paths of CRL issuers and OCSP responders: certificate status services, and the
+    /// certification authorities that sign their own status information.
+    Revocation,
+}
+
+impl TrustPurpose {
+    /// Every purpose.
+    pub const ALL: [TrustPurpose; 3] = [TrustPurpose::Signing, TrustPurpose::TimeStamping, TrustPurpose::Revocation];
+}
 
 /// A source of trust anchors.
 pub trait TrustSource: Send + Sync {
-    /// Every anchor this source vouches for at the validation time.
-    fn anchors(&self) -> Vec<Arc<Certificate>>;
+    /// The anchors this source vouches for, for `purpose`, at the validation time.
+    fn anchors(&self, purpose: TrustPurpose) -> Arc<AnchorSet>;
 
     /// Why `anchor` is trusted, for reports (for a trusted list: the list and the service).
     fn provenance(&self, anchor: &Certificate) -> Option<String> {
@@ -46,33 +66,56 @@ pub struct ListRef {
     pub verdict: crate::validation::Verdict,
 }
 
-/// Several trust sources as one (operator anchors and trusted lists, say).
-pub struct CombinedTrust(pub Vec<Arc<dyn TrustSource>>);
+/// Several trust sources as one (operator anchors and trusted lists, say): the union of their
+/// anchors per purpose, computed once.
+pub struct CombinedTrust {
+    sources: Vec<Arc<dyn TrustSource>>,
+    sets: [Arc<AnchorSet>; 3],
+}
 
-impl TrustSource for CombinedTrust {
-    fn anchors(&self) -> Vec<Arc<Certificate>> {
-        let mut all: Vec<Arc<Certificate>> = Vec::new();
-        for c in self.0.iter().flat_map(|s| s.anchors()) {
-            if !all.iter().any(|a| a.sha256() == c.sha256()) {
-                all.push(c);
+impl CombinedTrust {
+    /// Combines `sources`; provenance and snapshot come from the first source that has them.
+    pub fn new(sources: Vec<Arc<dyn TrustSource>>) -> Self {
+        let sets = TrustPurpose::ALL.map(|p| {
+            let mut set = AnchorSet::new();
+            for s in &sources {
+                set.extend(s.anchors(p).iter().cloned());
             }
-        }
-        all
-    }
-
-    fn provenance(&self, anchor: &Certificate) -> Option<String> {
-        self.0.iter().find_map(|s| s.provenance(anchor))
-    }
-
-    fn snapshot(&self) -> Option<TrustSnapshot> {
-        self.0.iter().find_map(|s| s.snapshot())
+            Arc::new(set)
+        });
+        CombinedTrust { sources, sets }
     }
 }
 
-/// A fixed set of anchor certificates given by the operator.
+impl TrustSource for CombinedTrust {
+    fn anchors(&self, purpose: TrustPurpose) -> Arc<AnchorSet> {
+        self.sets[purpose as usize].clone()
+    }
+
+    fn provenance(&self, anchor: &Certificate) -> Option<String> {
+        self.sources.iter().find_map(|s| s.provenance(anchor))
+    }
+
+    fn snapshot(&self) -> Option<TrustSnapshot> {
+        self.sources.iter().find_map(|s| s.snapshot())
+    }
+}
+
+/// A fixed set of anchor certificates given by the operator, trusted for every purpose (as
+/// OpenSSL's `-CAfile`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use confia::trust::{TrustAnchors, TrustPurpose, TrustSource};
+/// use confia::x509::Certificate;
+/// let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/pki/root.pem")).unwrap();
+/// let mut anchors = TrustAnchors::new();
+/// anchors.add(Arc::new(Certificate::from_pem_or_der(&pem).unwrap().remove(0)));
+/// assert_eq!(anchors.anchors(TrustPurpose::TimeStamping).len(), 1);
+/// ```
 #[derive(Debug, Default, Clone)]
 pub struct TrustAnchors {
-    anchors: Vec<Arc<Certificate>>,
+    anchors: Arc<AnchorSet>,
 }
 
 impl TrustAnchors {
@@ -82,9 +125,7 @@ impl TrustAnchors {
     }
     /// Adds an anchor; duplicates are ignored.
     pub fn add(&mut self, c: Arc<Certificate>) {
-        if !self.anchors.iter().any(|a| a.sha256() == c.sha256()) {
-            self.anchors.push(c);
-        }
+        Arc::make_mut(&mut self.anchors).insert(c);
     }
     /// Number of anchors.
     pub fn len(&self) -> usize {
@@ -97,7 +138,7 @@ impl TrustAnchors {
 }
 
 impl TrustSource for TrustAnchors {
-    fn anchors(&self) -> Vec<Arc<Certificate>> {
+    fn anchors(&self, _: TrustPurpose) -> Arc<AnchorSet> {
         self.anchors.clone()
     }
 }

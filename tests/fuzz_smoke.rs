@@ -97,7 +97,7 @@ fn mutated_crls_and_certificate_paths_never_panic() {
         };
         if let (Ok(a), Ok(m), Ok(l)) = (Certificate::from_der(&a), Certificate::from_der(&m), Certificate::from_der(&l))
         {
-            let anchors = [Arc::new(a)];
+            let anchors: confia::x509::AnchorSet = [Arc::new(a)].into_iter().collect();
             let intermediates = [Arc::new(m)];
             let opts = PathOptions {
                 anchors: &anchors,

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use confia::x509::{Certificate, PathError, PathOptions, build_path};
+use confia::x509::{AnchorSet, Certificate, PathError, PathOptions, build_path};
 use time::macros::datetime;
 
 fn cert(name: &str) -> Arc<Certificate> {
@@ -17,7 +17,7 @@ fn a_failing_candidate_issuer_does_not_hide_the_valid_one() {
         (cert("root.pem"), cert("intermediate.pem"), cert("impostor-intermediate.pem"), cert("signer-rsa.pem"));
     assert_eq!(impostor.subject(), inter.subject());
     assert_eq!(impostor.subject_key_id(), inter.subject_key_id());
-    let anchors = [root.clone()];
+    let anchors: AnchorSet = [root.clone()].into_iter().collect();
     let intermediates = [impostor.clone(), inter.clone()];
     let opts = PathOptions {
         anchors: &anchors,
@@ -33,7 +33,7 @@ fn a_failing_candidate_issuer_does_not_hide_the_valid_one() {
 #[test]
 fn only_the_impostor_means_no_path() {
     let (root, impostor, leaf) = (cert("root.pem"), cert("impostor-intermediate.pem"), cert("signer-rsa.pem"));
-    let anchors = [root];
+    let anchors: AnchorSet = [root].into_iter().collect();
     let intermediates = [impostor];
     let opts = PathOptions {
         anchors: &anchors,
@@ -51,7 +51,7 @@ fn only_the_impostor_means_no_path() {
 fn an_end_entity_cannot_act_as_ca() {
     // signer-ec's key did not sign signer-rsa, and signer-ec is no CA either: no path.
     let (root, ec, leaf) = (cert("root.pem"), cert("signer-ec.pem"), cert("signer-rsa.pem"));
-    let anchors = [root];
+    let anchors: AnchorSet = [root].into_iter().collect();
     let intermediates = [ec];
     let opts = PathOptions {
         anchors: &anchors,
@@ -65,7 +65,7 @@ fn an_end_entity_cannot_act_as_ca() {
 #[test]
 fn an_expired_intermediate_is_reported() {
     let (root, inter, leaf) = (cert("root.pem"), cert("intermediate.pem"), cert("signer-rsa.pem"));
-    let anchors = [root];
+    let anchors: AnchorSet = [root].into_iter().collect();
     let intermediates = [inter];
     let opts = PathOptions {
         anchors: &anchors,

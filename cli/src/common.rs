@@ -97,7 +97,10 @@ impl ValidationArgs {
                 lists.extend(self.cached_lists(dir, &policy)?);
             }
             let from_lists = Arc::new(confia::tl::ListTrust::new(&lists, time));
-            Arc::new(confia::trust::CombinedTrust(vec![Arc::new(anchors), from_lists]))
+            Arc::new(confia::trust::CombinedTrust::new(vec![
+                Arc::new(anchors) as Arc<dyn confia::trust::TrustSource>,
+                from_lists,
+            ]))
         };
         let mut config = ValidationConfig::new(time, trust);
         config.policy = policy;

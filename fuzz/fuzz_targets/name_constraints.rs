@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use confia::x509::{Certificate, PathOptions, PolicyInputs, build_path};
+use confia::x509::{AnchorSet, Certificate, PathOptions, PolicyInputs, build_path};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let at = (usize::from(split) * rest.len() / 256).min(rest.len());
     let (ca, leaf) = rest.split_at(at);
     let (Ok(ca), Ok(leaf)) = (Certificate::from_der(ca), Certificate::from_der(leaf)) else { return };
-    let anchors = [Arc::new(ca)];
+    let anchors: AnchorSet = [Arc::new(ca)].into_iter().collect();
     let opts = PathOptions {
         anchors: &anchors,
         intermediates: &[],

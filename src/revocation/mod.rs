@@ -9,7 +9,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::x509::{Certificate, DistributionPoint, GeneralName, PathOptions, ReasonSet, build_path, check_leaf};
+use crate::x509::{
+    AnchorSet, Certificate, DistributionPoint, GeneralName, PathOptions, ReasonSet, build_path, check_leaf,
+};
 
 /// Where revocation data for a certificate can be looked up.
 ///
@@ -112,7 +114,7 @@ pub struct CrlContext<'a> {
     /// Candidate CRLs.
     pub source: &'a dyn RevocationSource,
     /// Trust anchors.
-    pub anchors: &'a [Arc<Certificate>],
+    pub anchors: &'a AnchorSet,
     /// Other known certificates (CRL signers may be among them).
     pub certificates: &'a [Arc<Certificate>],
     /// The validation time.

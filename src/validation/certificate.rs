@@ -8,6 +8,7 @@ use super::Validator;
 use super::Verdict;
 use super::process::{msg, path_crypto, path_revocation, path_sub};
 use crate::report::{CertificateRef, CertificateReport, Level, PolicyRef};
+use crate::trust::TrustPurpose;
 use crate::x509::{self, Certificate, PathOptions};
 
 impl Validator {
@@ -41,7 +42,7 @@ impl Validator {
             revocation: Vec::new(),
             messages: Vec::new(),
         };
-        let anchors = config.trust.anchors();
+        let anchors = config.trust.anchors(TrustPurpose::Signing);
         let opts = PathOptions {
             anchors: &anchors,
             intermediates: &config.certificates,
@@ -69,7 +70,7 @@ impl Validator {
             config,
             &path,
             config.revocation.as_ref(),
-            &anchors,
+            &config.trust.anchors(TrustPurpose::Revocation),
             &config.certificates,
             &mut report.messages,
             &mut rev,

@@ -15,8 +15,8 @@ use crate::crypto::{CryptoError, DigestAlgorithm, Hasher};
 use crate::policy::{ConstraintLevel, Policy};
 use crate::report::{CertificateRef, Level, Message, PolicyRef, Report, SignatureReport};
 use crate::revocation::{self, Crl, CrlSet, RevocationResult, RevocationSource, RevocationStatus};
-use crate::trust::TrustSource;
-use crate::x509::{self, CertPath, Certificate, Name, PathError, PathOptions, PolicyInputs};
+use crate::trust::{TrustPurpose, TrustSource};
+use crate::x509::{self, AnchorSet, CertPath, Certificate, Name, PathError, PathOptions, PolicyInputs};
 
 /// Whether missing revocation information blocks TOTAL_PASSED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +112,9 @@ impl Subject<'_> {
 /// Per-document material shared by all signers.
 pub(super) struct Document<'d> {
     pub(super) certificates: Vec<Arc<Certificate>>,
-    pub(super) anchors: Vec<Arc<Certificate>>,
+    pub(super) anchors: Arc<AnchorSet>,
+    /// The anchors of CRL issuers' and OCSP responders' paths.
+    pub(super) revocation_anchors: Arc<AnchorSet>,
     pub(super) crls: CrlSet,
     pub(super) has_validation_data: bool,
     pub(super) notes: Vec<Message>,
@@ -221,7 +223,8 @@ impl Validator {
         Document {
             has_validation_data: !sd.crls.is_empty() || !sd.other_revocation_info.is_empty(),
             certificates,
-            anchors: self.config.trust.anchors(),
+            anchors: self.config.trust.anchors(TrustPurpose::Signing),
+            revocation_anchors: self.config.trust.anchors(TrustPurpose::Revocation),
             crls,
             notes,
             config: &self.config,
@@ -589,7 +592,7 @@ impl Validator {
             &self.config,
             &path,
             doc,
-            &doc.anchors,
+            &doc.revocation_anchors,
             &doc.certificates,
             &mut r.messages,
             &mut checks.revocation,
@@ -621,7 +624,7 @@ pub(super) fn path_revocation(
     config: &ValidationConfig,
     path: &CertPath,
     source: &dyn RevocationSource,
-    anchors: &[Arc<Certificate>],
+    anchors: &AnchorSet,
     certificates: &[Arc<Certificate>],
     messages: &mut Vec<Message>,
     outcome: &mut Option<Ind>,

@@ -9,6 +9,7 @@ use super::{FailedSub, IndeterminateSub as Ind, ValidationError, Validator};
 use crate::crypto::PublicKey;
 use crate::report::{CertificateRef, Level, PolicyRef, Report, SignatureReport};
 use crate::revocation::CrlSet;
+use crate::trust::TrustPurpose;
 use crate::x509::Certificate;
 use crate::xades;
 use crate::xml::dsig::{self, DSIG_NS, KeySource, ReferenceError, SignatureCheck, SignatureMethod, VerifyInputs};
@@ -206,7 +207,8 @@ impl Validator {
             certificates.extend(self.config().certificates.iter().cloned());
             let d = Document {
                 certificates,
-                anchors: self.config().trust.anchors(),
+                anchors: self.config().trust.anchors(TrustPurpose::Signing),
+                revocation_anchors: self.config().trust.anchors(TrustPurpose::Revocation),
                 crls: CrlSet::new(),
                 has_validation_data: false,
                 notes: Vec::new(),

@@ -1,5 +1,6 @@
 //! X.509 certificates and certification paths (RFC 5280).
 
+mod anchors;
 mod certificate;
 mod distribution_point;
 mod general_name;
@@ -9,6 +10,7 @@ pub mod path;
 mod policy_tree;
 mod validate;
 
+pub use anchors::AnchorSet;
 pub use certificate::{
     BasicConstraints, Certificate, CertificateError, KeyUsage, MAX_CERTIFICATE_SIZE, PolicyConstraints,
 };

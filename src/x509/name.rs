@@ -34,6 +34,12 @@ impl Name {
         rest.is_empty().then(|| Self::from_parsed(&n))
     }
 
+    /// The normalized RDNs [`Name::matches`] compares (one string per RDN): two names match
+    /// exactly when these are equal or their encodings are, so this is a lookup key.
+    pub fn normalized(&self) -> &[String] {
+        &self.rdns
+    }
+
     /// The DER encoding of the `Name`.
     pub fn der(&self) -> &[u8] {
         &self.der

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use thiserror::Error;
 use time::OffsetDateTime;
 
-use super::Certificate;
 use super::validate::{PolicyInputs, process_path};
+use super::{AnchorSet, Certificate};
 use crate::asn1::Oid;
 
 /// Longest path searched, counting the end entity and the anchor.
@@ -24,7 +24,7 @@ pub const MAX_SIGNATURE_CHECKS: usize = 64;
 #[derive(Debug, Clone)]
 pub struct PathOptions<'a> {
     /// Trust anchors (certificates trusted by configuration).
-    pub anchors: &'a [Arc<Certificate>],
+    pub anchors: &'a AnchorSet,
     /// Other certificates that may serve as intermediates (embedded or supplied).
     pub intermediates: &'a [Arc<Certificate>],
     /// The validation time.
@@ -120,7 +120,7 @@ struct Search<'o, 'a> {
 
 impl Search<'_, '_> {
     fn is_anchor(&self, c: &Certificate) -> bool {
-        self.opts.anchors.iter().any(|a| a.sha256() == c.sha256())
+        self.opts.anchors.contains(c)
     }
 
     /// Tries to complete `path` (whose last element is not an anchor) up to an anchor whose
@@ -135,10 +135,15 @@ impl Search<'_, '_> {
         let candidates: Vec<(Arc<Certificate>, bool)> = self
             .opts
             .anchors
-            .iter()
+            .issuers_of(&child)
             .map(|a| (a.clone(), true))
-            .chain(self.opts.intermediates.iter().filter(|c| !self.is_anchor(c)).map(|c| (c.clone(), false)))
-            .filter(|(c, _)| may_have_issued(c, &child))
+            .chain(
+                self.opts
+                    .intermediates
+                    .iter()
+                    .filter(|c| !self.is_anchor(c) && may_have_issued(c, &child))
+                    .map(|c| (c.clone(), false)),
+            )
             .collect();
         for (candidate, anchor) in candidates {
             // RFC 4158 5.2: no certificate twice in one path.
