@@ -91,6 +91,15 @@ pub struct Constraints {
     /// Usable revocation information exists for the signer (end-entity) certificate. A
     /// certificate found revoked is never relaxed by this level.
     pub signer_revocation: ConstraintLevel,
+    /// A trusted list that provides trust is not past its next update (a closed list, one
+    /// without a next update, counts as past it once issued). At FAIL such a list provides
+    /// no anchors. Absent from a policy file: WARN (as DSS's `TLNotExpired`).
+    #[serde(default = "warn")]
+    pub trusted_list_next_update: ConstraintLevel,
+}
+
+fn warn() -> ConstraintLevel {
+    ConstraintLevel::Warn
 }
 
 /// How far the algorithm data reaches: an end date later than `data_as_of` is a forecast
@@ -156,6 +165,7 @@ impl Default for Policy {
                 signer_key_usage: ConstraintLevel::Fail,
                 signing_time: ConstraintLevel::Fail,
                 signer_revocation: ConstraintLevel::Fail,
+                trusted_list_next_update: ConstraintLevel::Fail,
             },
         })
     }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::report::Message;
 use crate::x509::{AnchorSet, Certificate};
 
 /// What an anchor is trusted for. Trusted lists say it through the service type: a time-stamping
@@ -36,6 +37,13 @@ pub trait TrustSource: Send + Sync {
         None
     }
 
+    /// What the policy has to say about relying on `anchor` (for a trusted list: that it is
+    /// past its next update), added to the report of every signature whose path ends there.
+    fn findings(&self, anchor: &Certificate) -> Vec<Message> {
+        let _ = anchor;
+        Vec::new()
+    }
+
     /// The identity of the trust data in use, for reports: a validation can be replayed
     /// against exactly the same trust. `None` for operator-given anchors.
     fn snapshot(&self) -> Option<TrustSnapshot> {
@@ -64,6 +72,13 @@ pub struct ListRef {
     /// The list's own verification result (only TOTAL_PASSED lists contribute anchors).
     #[serde(flatten)]
     pub verdict: crate::validation::Verdict,
+    /// NextUpdate (`None`: a closed list).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_update: Option<time::OffsetDateTime>,
+    /// Past its next update (or closed) at the validation time.
+    pub expired: bool,
+    /// Whether the list gave anchors: it verified, and the policy accepts it as it is.
+    pub used: bool,
 }
 
 /// Several trust sources as one (operator anchors and trusted lists, say): the union of their
@@ -94,6 +109,10 @@ impl TrustSource for CombinedTrust {
 
     fn provenance(&self, anchor: &Certificate) -> Option<String> {
         self.sources.iter().find_map(|s| s.provenance(anchor))
+    }
+
+    fn findings(&self, anchor: &Certificate) -> Vec<Message> {
+        self.sources.iter().flat_map(|s| s.findings(anchor)).collect()
     }
 
     fn snapshot(&self) -> Option<TrustSnapshot> {

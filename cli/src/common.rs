@@ -96,7 +96,7 @@ impl ValidationArgs {
             if let Some(dir) = &self.tl_cache {
                 lists.extend(self.cached_lists(dir, &policy)?);
             }
-            let from_lists = Arc::new(confia::tl::ListTrust::new(&lists, time));
+            let from_lists = Arc::new(confia::tl::ListTrust::new(&lists, time, &policy));
             Arc::new(confia::trust::CombinedTrust::new(vec![
                 Arc::new(anchors) as Arc<dyn confia::trust::TrustSource>,
                 from_lists,

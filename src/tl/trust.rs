@@ -8,9 +8,20 @@ use time::OffsetDateTime;
 
 use super::ListReport;
 use super::model::{DigitalIdentity, LangText, TrustedList};
+use crate::policy::{ConstraintLevel, Policy};
+use crate::report::{Level, Message};
 use crate::trust::{ListRef, TrustPurpose, TrustSnapshot, TrustSource};
 use crate::validation::Verdict;
 use crate::x509::{AnchorSet, Certificate};
+
+/// Whether `list` no longer speaks for the time `at`: its next update has passed, or it is
+/// closed (TS 119 612 5.3.15: a closed list has no next update) and `at` is after its issue.
+fn is_expired(list: &TrustedList, at: OffsetDateTime) -> bool {
+    match list.next_update {
+        Some(n) => n < at,
+        None => list.issue_date < at,
+    }
+}
 
 /// What a service type vouches for (TS 119 612 5.5.1): certification authorities (qualified
 /// or not, and national roots) anchor signing certificates and sign status information of their
@@ -34,18 +45,57 @@ pub struct ListTrust {
     sets: [Arc<AnchorSet>; 3],
     /// Why each anchor is trusted, by certificate SHA-256 (the first service that lists it).
     provenance: HashMap<[u8; 32], String>,
+    /// What the policy reports about an anchor (its list is stale).
+    findings: HashMap<[u8; 32], Message>,
     snapshot: TrustSnapshot,
 }
 
 impl ListTrust {
     /// The services of `lists` whose status at `at` is positive (granted or an equivalent),
     /// each under the purposes its type gives; only lists whose signature verified
-    /// (TOTAL_PASSED) contribute. The snapshot names every list given, trusted or not, so a
-    /// report shows what was offered.
-    pub fn new(lists: &[(TrustedList, ListReport)], at: OffsetDateTime) -> Self {
+    /// (TOTAL_PASSED) contribute. A list past its next update at `at` (or closed) contributes
+    /// unless the policy's `trusted_list_next_update` level is FAIL; below that level each
+    /// anchor it gives carries the finding. The snapshot names every list given, used or not,
+    /// so a report shows what was offered.
+    pub fn new(lists: &[(TrustedList, ListReport)], at: OffsetDateTime, policy: &Policy) -> Self {
+        let level = policy.constraints.trusted_list_next_update;
         let mut sets: [AnchorSet; 3] = Default::default();
         let mut provenance = HashMap::new();
-        for (list, report) in lists.iter().filter(|(_, r)| r.verdict == Verdict::Passed) {
+        let mut findings: HashMap<[u8; 32], Message> = HashMap::new();
+        let mut refs: Vec<ListRef> = Vec::new();
+        for (list, report) in lists {
+            let expired = is_expired(list, at);
+            let used = report.verdict == Verdict::Passed && !(expired && level == ConstraintLevel::Fail);
+            refs.push(ListRef {
+                territory: list.territory.clone(),
+                sequence: list.sequence,
+                sha256: report.sha256.clone(),
+                verdict: report.verdict,
+                next_update: list.next_update,
+                expired,
+                used,
+            });
+            if !used {
+                continue;
+            }
+            let finding = expired
+                .then(|| {
+                    let due = match list.next_update {
+                        Some(n) => format!("its next update was due {n}"),
+                        None => "it is closed (no next update)".into(),
+                    };
+                    let text = format!(
+                        "the {} trusted list #{} that gives this anchor is stale at the validation time: {due}",
+                        list.territory, list.sequence
+                    );
+                    let level = match level {
+                        ConstraintLevel::Warn => Level::Warning,
+                        ConstraintLevel::Inform => Level::Info,
+                        _ => return None,
+                    };
+                    Some(Message { level, code: "TRUSTED_LIST_NEXT_UPDATE", text })
+                })
+                .flatten();
             for (provider, service) in list.services() {
                 let Some((status, _)) = service.status_at(at) else { continue };
                 let purposes = purposes(&service.service_type);
@@ -56,6 +106,9 @@ impl ListTrust {
                     let DigitalIdentity::Certificate { certificate, .. } = id else { continue };
                     for &p in purposes {
                         sets[p as usize].insert(certificate.clone());
+                    }
+                    if let Some(f) = &finding {
+                        findings.entry(*certificate.sha256()).or_insert_with(|| f.clone());
                     }
                     provenance.entry(*certificate.sha256()).or_insert_with(|| {
                         format!(
@@ -71,19 +124,10 @@ impl ListTrust {
                 }
             }
         }
-        let mut refs: Vec<ListRef> = lists
-            .iter()
-            .map(|(l, r)| ListRef {
-                territory: l.territory.clone(),
-                sequence: l.sequence,
-                sha256: r.sha256.clone(),
-                verdict: r.verdict,
-            })
-            .collect();
         refs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
         let joined: String = refs.iter().map(|r| format!("{}\n", r.sha256)).collect();
         let digest = hex::encode(crate::crypto::DigestAlgorithm::Sha256.digest(joined.as_bytes()));
-        ListTrust { sets: sets.map(Arc::new), provenance, snapshot: TrustSnapshot { digest, lists: refs } }
+        ListTrust { sets: sets.map(Arc::new), provenance, findings, snapshot: TrustSnapshot { digest, lists: refs } }
     }
 
     /// Number of distinct certificates drawn from the lists, all purposes together.
@@ -104,6 +148,10 @@ impl TrustSource for ListTrust {
 
     fn provenance(&self, anchor: &Certificate) -> Option<String> {
         self.provenance.get(anchor.sha256()).cloned()
+    }
+
+    fn findings(&self, anchor: &Certificate) -> Vec<Message> {
+        self.findings.get(anchor.sha256()).cloned().into_iter().collect()
     }
 
     fn snapshot(&self) -> Option<TrustSnapshot> {
@@ -135,8 +183,13 @@ mod tests {
         )
     }
 
-    /// A list with one service of each kind, read and taken as verified.
+    /// A list (next update 2026-12-01) with these services, read and taken as verified, at
+    /// 2026-07-01 under the default policy.
     fn trust(services: &[String]) -> ListTrust {
+        trust_at(services, time::macros::datetime!(2026-07-01 0:00 UTC), &Policy::default())
+    }
+
+    fn trust_at(services: &[String], at: OffsetDateTime, policy: &Policy) -> ListTrust {
         let xml = format!(
             "<TrustServiceStatusList xmlns=\"http://uri.etsi.org/02231/v2#\"><SchemeInformation>\
              <TSLVersionIdentifier>5</TSLVersionIdentifier><TSLSequenceNumber>7</TSLSequenceNumber>\
@@ -163,7 +216,7 @@ mod tests {
             signature: None,
             warnings: Vec::new(),
         };
-        ListTrust::new(&[(list, report)], time::macros::datetime!(2026-07-01 0:00 UTC))
+        ListTrust::new(&[(list, report)], at, policy)
     }
 
     #[test]
@@ -205,5 +258,33 @@ mod tests {
         let stamping = all.anchors(TrustPurpose::TimeStamping);
         assert!(stamping.contains(&root) && stamping.contains(&tsa) && !stamping.contains(&ca));
         assert!(all.snapshot().is_some() && all.provenance(&ca).is_some() && all.provenance(&root).is_none());
+    }
+
+    #[test]
+    fn a_list_past_its_next_update_is_flagged_and_the_policy_decides() {
+        let ca = cert("intermediate");
+        let services = [service("CA/QC", &ca, "granted")];
+        let fresh = trust(&services);
+        assert!(fresh.findings(&ca).is_empty());
+        assert!(!fresh.snapshot.lists[0].expired && fresh.snapshot.lists[0].used);
+
+        let later = time::macros::datetime!(2027-01-01 0:00 UTC);
+        let warned = trust_at(&services, later, &Policy::default());
+        assert!(warned.anchors(TrustPurpose::Signing).contains(&ca), "WARN (the default) keeps the list");
+        let f = warned.findings(&ca);
+        assert_eq!((f.len(), f[0].level, f[0].code), (1, Level::Warning, "TRUSTED_LIST_NEXT_UPDATE"));
+        assert!(f[0].text.contains("2026-12-01"), "{}", f[0].text);
+        assert!(warned.snapshot.lists[0].expired && warned.snapshot.lists[0].used);
+
+        let mut strict = Policy::default();
+        strict.constraints.trusted_list_next_update = ConstraintLevel::Fail;
+        let refused = trust_at(&services, later, &strict);
+        assert!(refused.is_empty() && refused.anchors(TrustPurpose::Signing).is_empty());
+        assert!(refused.snapshot.lists[0].expired && !refused.snapshot.lists[0].used);
+
+        let mut quiet = Policy::default();
+        quiet.constraints.trusted_list_next_update = ConstraintLevel::Ignore;
+        let ignored = trust_at(&services, later, &quiet);
+        assert!(ignored.anchors(TrustPurpose::Signing).contains(&ca) && ignored.findings(&ca).is_empty());
     }
 }

@@ -571,6 +571,7 @@ impl Validator {
             "TRUST_ANCHOR",
             format!("path ends at the trust anchor {}{provenance}", path.anchor().subject()),
         ));
+        r.messages.extend(self.config.trust.findings(path.anchor()));
         if let Err(e) = x509::check_leaf(cert, time) {
             r.messages.push(msg(Level::Error, "SIGNER_CERTIFICATE", e.to_string()));
             checks.xcv.get_or_insert(path_sub(&e));
