@@ -144,6 +144,7 @@ impl ValidationArgs {
                 .map_err(|e| Failure::unreadable(format!("{}: {e}", p.display())))
         };
         let mut lotl_pins: Vec<(String, Arc<confia::x509::Certificate>)> = Vec::new();
+        let mut verified_lotl = None;
         if let Some(p) = &self.lotl {
             let mut signers = Vec::new();
             for s in &self.lotl_signers {
@@ -157,11 +158,12 @@ impl ValidationArgs {
                     report.verdict
                 )));
             }
-            for ptr in &lotl.pointers {
+            for ptr in lotl.pointers.iter().filter(|p| p.is_xml()) {
                 for c in &ptr.signers {
                     lotl_pins.push((ptr.territory.clone().unwrap_or_default(), c.clone()));
                 }
             }
+            verified_lotl = Some((lotl, report));
         }
         let mut tl_signers = Vec::new();
         for s in &self.tl_signers {
@@ -178,6 +180,8 @@ impl ValidationArgs {
             }
             out.push(verify(p, data, &signers)?);
         }
+        // The list of lists is part of the trust used: the snapshot names it too.
+        out.extend(verified_lotl);
         Ok(out)
     }
 }

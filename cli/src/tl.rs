@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use confia::policy::Policy;
+use confia::report::rfc3339;
 use confia::tl::model::{DigitalIdentity, LangText, TrustedList};
 use confia::tl::{ListReport, ListTime, Mode, verify_list};
 use confia::validation::Verdict;
@@ -172,9 +173,9 @@ fn render(r: &ListReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "[{} #{}] {}", r.territory, r.sequence, r.verdict);
     let _ = writeln!(out, "  type:        {}", r.list_type);
-    let _ = writeln!(out, "  issued:      {}", r.issue_date);
+    let _ = writeln!(out, "  issued:      {}", rfc3339(r.issue_date));
     if let Some(n) = r.next_update {
-        let _ = writeln!(out, "  next update: {n}");
+        let _ = writeln!(out, "  next update: {}", rfc3339(n));
     }
     let _ = writeln!(out, "  sha256:      {}", r.sha256);
     let _ = writeln!(out, "  services:    {}   pointers: {}", r.services, r.pointers);
@@ -209,8 +210,8 @@ fn summary(l: &TrustedList) -> String {
     let _ = writeln!(
         out,
         "issued {}, next update {}",
-        l.issue_date,
-        l.next_update.map(|d| d.to_string()).unwrap_or("none (closed)".into())
+        rfc3339(l.issue_date),
+        l.next_update.map(rfc3339).unwrap_or("none (closed)".into())
     );
     for p in &l.pointers {
         let _ = writeln!(

@@ -10,6 +10,15 @@ use time::OffsetDateTime;
 use crate::revocation::RevocationResult;
 use crate::validation::{Indication, Verdict};
 
+/// A time as reports write it: RFC 3339 (`2026-06-01T12:00:00Z`).
+///
+/// ```
+/// assert_eq!(confia::report::rfc3339(time::macros::datetime!(2026-06-01 12:00 UTC)), "2026-06-01T12:00:00Z");
+/// ```
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
 /// The result of validating one document.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {

@@ -3,14 +3,9 @@
 use std::fmt::Write;
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
-use super::{CertificateReport, Level, Message, PolicyRef, Report, SignatureReport};
+use super::{CertificateReport, Level, Message, PolicyRef, Report, SignatureReport, rfc3339};
 use crate::revocation::RevocationResult;
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
-}
 
 /// The lines every report starts with: time, policy, revocation requirement.
 fn header(out: &mut String, time: OffsetDateTime, policy: &PolicyRef, revocation_checked: bool) {
@@ -31,8 +26,17 @@ pub fn render_text(r: &Report) -> String {
     if let Some(t) = &r.trust_snapshot {
         let _ = writeln!(out, "Trusted lists:   snapshot {}", t.digest);
         for l in &t.lists {
-            let _ =
-                writeln!(out, "                 {} #{} {} (sha256 {})", l.territory, l.sequence, l.verdict, l.sha256);
+            let state = match (l.expired, l.used) {
+                (true, true) => ", past its next update",
+                (true, false) => ", past its next update: not used",
+                (false, false) => ": not used",
+                (false, true) => "",
+            };
+            let _ = writeln!(
+                out,
+                "                 {} #{} {}{state} (sha256 {})",
+                l.territory, l.sequence, l.verdict, l.sha256
+            );
         }
     }
     let _ = writeln!(out, "Signatures:      {}", r.signatures.len());

@@ -449,11 +449,11 @@ pub fn lists_from_cache(
     options: &RefreshOptions,
 ) -> Result<Vec<(TrustedList, ListReport)>, String> {
     let read = |url: &str| cache.entry(url).and_then(|e| cache.read(e));
-    let check = |bytes: &[u8], signers: &[Arc<Certificate>]| {
+    let check = |bytes: Vec<u8>, signers: &[Arc<Certificate>]| {
         verify_list(bytes, signers, ListTime::Issued, options.mode, options.policy.clone()).map_err(|e| e.to_string())
     };
     let lotl_bytes = read(lotl_url).ok_or_else(|| format!("{lotl_url} is not in the cache (run confia tl fetch)"))?;
-    let (lotl, report) = check(&lotl_bytes, lotl_signers)?;
+    let (lotl, report) = check(lotl_bytes, lotl_signers)?;
     if report.verdict != Verdict::Passed {
         return Err(format!("the cached list of lists does not verify: {}", report.verdict));
     }
@@ -463,7 +463,7 @@ pub fn lists_from_cache(
             continue;
         }
         if let Some(bytes) = read(&p.location) {
-            out.push(check(&bytes, &p.signers)?);
+            out.push(check(bytes, &p.signers)?);
         }
     }
     out.push((lotl, report));

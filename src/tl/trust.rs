@@ -81,7 +81,7 @@ impl ListTrust {
             let finding = expired
                 .then(|| {
                     let due = match list.next_update {
-                        Some(n) => format!("its next update was due {n}"),
+                        Some(n) => format!("its next update was due {}", crate::report::rfc3339(n)),
                         None => "it is closed (no next update)".into(),
                     };
                     let text = format!(

@@ -88,7 +88,7 @@ pub fn verify_list<'a>(
         warnings.push(Message {
             level: Level::Warning,
             code: "NEXT_UPDATE_PASSED",
-            text: format!("the list's next update ({n}) is before the validation time"),
+            text: format!("the list's next update ({}) is before the validation time", crate::report::rfc3339(n)),
         });
     }
 

@@ -349,6 +349,64 @@ fn demo_trusted_list(ca: &[u8]) -> String {
     )
 }
 
+/// Where the demonstration lists say they are published (a reserved `.example` domain: the
+/// bundled files are read locally, never fetched).
+const DEMO_LISTS_BASE: &str = "https://trust-lists.confia.example";
+
+/// The demonstration list of lists (unsigned): a regional scheme (user-assigned code XM, as a
+/// MERCOSUR-like community would need) pointing to itself and to the UY list, pinning each
+/// one's signer.
+fn demo_list_of_lists(lotl_signer: &[u8], uy_signer: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = |der: &[u8]| base64::engine::general_purpose::STANDARD.encode(der);
+    let name = |n: &str| format!("<Name xml:lang=\"en\">{n}</Name>");
+    let pointer = |file: &str, territory: &str, kind: &str, signer: &[u8], operator: &str| {
+        format!(
+            "<OtherTSLPointer>\n\
+<ServiceDigitalIdentities><ServiceDigitalIdentity><DigitalId><X509Certificate>{cert}</X509Certificate></DigitalId>\
+</ServiceDigitalIdentity></ServiceDigitalIdentities>\n\
+<TSLLocation>{DEMO_LISTS_BASE}/{file}</TSLLocation>\n\
+<AdditionalInformation>\n\
+<OtherInformation><TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/{kind}</TSLType></OtherInformation>\n\
+<OtherInformation><SchemeOperatorName>{op}</SchemeOperatorName></OtherInformation>\n\
+<OtherInformation><SchemeTerritory>{territory}</SchemeTerritory></OtherInformation>\n\
+<OtherInformation><ns3:MimeType xmlns:ns3=\"http://uri.etsi.org/02231/v2/additionaltypes#\">application/vnd.etsi.tsl+xml</ns3:MimeType></OtherInformation>\n\
+</AdditionalInformation>\n\
+</OtherTSLPointer>\n",
+            cert = b64(signer),
+            op = name(operator),
+        )
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<TrustServiceStatusList xmlns=\"http://uri.etsi.org/02231/v2#\" Id=\"demo-lotl\" TSLTag=\"http://uri.etsi.org/19612/TSLTag\">\n\
+<SchemeInformation>\n\
+<TSLVersionIdentifier>5</TSLVersionIdentifier>\n\
+<TSLSequenceNumber>1</TSLSequenceNumber>\n\
+<TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/XMlistofthelists</TSLType>\n\
+<SchemeOperatorName>{op}</SchemeOperatorName>\n\
+<SchemeName>{scheme}</SchemeName>\n\
+<StatusDeterminationApproach>http://uri.etsi.org/TrstSvc/TrustedList/StatusDetn/XMdetermination</StatusDeterminationApproach>\n\
+<SchemeTerritory>XM</SchemeTerritory>\n\
+<HistoricalInformationPeriod>65535</HistoricalInformationPeriod>\n\
+<PointersToOtherTSL>\n{own}{uy}</PointersToOtherTSL>\n\
+<ListIssueDateTime>2026-06-01T12:00:00Z</ListIssueDateTime>\n\
+<NextUpdate><dateTime>2045-12-01T00:00:00Z</dateTime></NextUpdate>\n\
+</SchemeInformation>\n\
+</TrustServiceStatusList>\n",
+        op = name("confia demonstration regional scheme operator (not a real authority)"),
+        scheme = name("XM:confia demonstration list of lists, for tests only"),
+        own = pointer(
+            "demo-lotl.xml",
+            "XM",
+            "XMlistofthelists",
+            lotl_signer,
+            "confia demonstration regional scheme operator"
+        ),
+        uy = pointer("demo-uy-tl.xml", "UY", "UYlist", uy_signer, "confia demonstration scheme operator"),
+    )
+}
+
 fn write(dir: &Path, rel: &str, data: &[u8]) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -369,6 +427,9 @@ fn main() {
     let ec_signer = issue(0x1002, "confia Test Signer EC", Key::ec("signer-ec"), Some(&inter), Role::Signer, NOT_AFTER);
     let revoked =
         issue(0x1003, "confia Test Signer Revoked", Key::ec("signer-revoked"), Some(&inter), Role::Signer, NOT_AFTER);
+    // Signs the demonstration list of lists; operators pin it with --lotl-signer.
+    let lotl_signer =
+        issue(0x1004, "confia Test List of Lists Signer", Key::ec("lotl-signer"), Some(&root), Role::Signer, NOT_AFTER);
 
     // Same name and key identifier as the real intermediate, another key, self-issued: path
     // building must try it, fail, and go on to the real one.
@@ -390,7 +451,12 @@ fn main() {
     write(&out, "pki/intermediate.pem", &pem("CERTIFICATE", &inter.cert));
     write(&out, "pki/other-root.pem", &pem("CERTIFICATE", &other_root.cert));
     write(&out, "pki/intermediate-cross.pem", &pem("CERTIFICATE", &cross.cert));
-    for (n, i) in [("signer-rsa", &rsa_signer), ("signer-ec", &ec_signer), ("signer-revoked", &revoked)] {
+    for (n, i) in [
+        ("signer-rsa", &rsa_signer),
+        ("signer-ec", &ec_signer),
+        ("signer-revoked", &revoked),
+        ("lotl-signer", &lotl_signer),
+    ] {
         write(&out, &format!("pki/{n}.pem"), &pem("CERTIFICATE", &i.cert));
         write(&out, &format!("pki/{n}.key"), &pem("PRIVATE KEY", i.key.pkcs8()));
     }
@@ -445,5 +511,12 @@ fn main() {
     tl_opts.chain = vec![cert(&inter)];
     let signed_list = xades::sign::sign(list.as_bytes(), &signer(&ec_signer), &tl_opts).expect("sign the demo list");
     write(&tl_out, "demo-uy-tl.xml", &signed_list);
+    // The demonstration list of lists pinning the UY list's signer, signed by its own signer.
+    let lotl = demo_list_of_lists(&lotl_signer.cert, &ec_signer.cert);
+    let mut lotl_opts = xades::sign::SignOptions::new(xades::sign::Packaging::Enveloped, SIGNING_TIME, "text/xml");
+    lotl_opts.chain = vec![cert(&root)];
+    let signed_lotl =
+        xades::sign::sign(lotl.as_bytes(), &signer(&lotl_signer), &lotl_opts).expect("sign the demo LOTL");
+    write(&tl_out, "demo-lotl.xml", &signed_lotl);
     println!("test vectors written to {}", out.display());
 }

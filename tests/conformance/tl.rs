@@ -103,8 +103,9 @@ fn signers(corpus: &Corpus, path: &str) -> Option<Vec<Arc<Certificate>>> {
         "peru-lotl.xml" => anchor(corpus, "dss/dss-tsl-validation/pe-signing-cert.cer"),
         "tsl-pe.xml" => pinned(&read(corpus, "dss/dss-tsl-validation/peru-lotl.xml")?, "PE"),
         // Older corpus copies lack this anchor: then the case is not applicable.
-        "tl-ecdsa-brainpool.xml" => Some(anchor(corpus, "dss/anchors/TSL_Signing_Unit_4.pem"))
-            .filter(|a| !a.is_empty())?,
+        "tl-ecdsa-brainpool.xml" => {
+            Some(anchor(corpus, "dss/anchors/TSL_Signing_Unit_4.pem")).filter(|a| !a.is_empty())?
+        }
         _ => return None,
     })
 }
