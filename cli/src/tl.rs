@@ -115,7 +115,13 @@ fn fetch(a: FetchArgs) -> Result<u8, Failure> {
             Outcome::Rejected { reason } => format!("REJECTED: {reason}"),
             Outcome::Failed { reason } => format!("FAILED: {reason}"),
         };
-        eprintln!("{:>4} {} {what}", o.territory, o.url);
+        // A publisher that lets its list go past its next update is flagged; the validation
+        // policy decides what that means when the list is used.
+        let stale = match o.next_update {
+            Some(n) if n < time::OffsetDateTime::now_utc() => format!(" (STALE: next update was due {})", rfc3339(n)),
+            _ => String::new(),
+        };
+        eprintln!("{:>4} {} {what}{stale}", o.territory, o.url);
     };
     let outcomes = refresh(&a.lotl_url, &signers, &fetcher, &mut cache, &options, &progress);
     if a.format == Format::Json {

@@ -351,6 +351,7 @@ fn tl_fetch_against_a_local_server() {
     let (c, j) = fetch(&["--allow-loopback-http"]);
     assert_eq!(c, 0, "{j}");
     assert_eq!((outcome(&j, 0), outcome(&j, 1)), ("updated".into(), "updated".into()), "{j}");
+    assert_eq!(j[1]["next_update"], "2027-06-01T00:00:00Z", "{j}");
     assert!(cache.join("index.json").is_file());
 
     // Conditional requests: nothing changed.
@@ -397,4 +398,22 @@ fn tl_fetch_against_a_local_server() {
     }
     let index = std::fs::read_to_string(cache.join("index.json")).unwrap();
     assert!(index.contains("\"sequence\": 5"), "{index}");
+
+    // A newer list whose publisher already let it pass its next update: stored (it is the
+    // newest), and flagged as stale in the progress lines.
+    let stale = list_xml("UY", 10, false, "").replace("2027-06-01T00:00:00Z", "2026-07-01T00:00:00Z");
+    set("/uy.xml", server::Reply::Ok(sign_list(work.path(), &stale, "ec")));
+    let o = confia(&[
+        "tl",
+        "fetch",
+        "--lotl-url",
+        &lotl_url,
+        "--lotl-signer",
+        &signer,
+        "--cache",
+        cache.to_str().unwrap(),
+        "--allow-loopback-http",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("updated to #10 (STALE: next update was due 2026-07-01T00:00:00Z)"), "{}", stderr(&o));
 }

@@ -109,6 +109,9 @@ pub struct CacheEntry {
     pub etag: Option<String>,
     /// Last-Modified the server sent.
     pub last_modified: Option<String>,
+    /// The list's NextUpdate (`None`: closed, or an index written before it was recorded).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub next_update: Option<time::OffsetDateTime>,
 }
 
 /// A cache directory: `objects/<sha256>.xml` (content-addressed) and `index.json` (URL to
@@ -207,6 +210,18 @@ pub struct ListOutcome {
     /// What happened.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// NextUpdate of the copy now cached (updated or not modified), so a caller can flag a
+    /// list its publisher has let go stale.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_update: Option<time::OffsetDateTime>,
+}
+
+impl ListOutcome {
+    fn new(url: &str, territory: String, outcome: Outcome, cache: &Cache) -> Self {
+        let current = matches!(outcome, Outcome::Updated { .. } | Outcome::NotModified { .. });
+        let next_update = current.then(|| cache.entry(url).and_then(|e| e.next_update)).flatten();
+        ListOutcome { url: url.to_string(), territory, outcome, next_update }
+    }
 }
 
 /// How a refresh behaves.
@@ -237,11 +252,8 @@ pub fn refresh(
     let mut out = Vec::new();
     let lotl_signers = through_pivots(lotl_url, lotl_signers, fetcher, options);
     let (lotl_outcome, lotl) = update_one(lotl_url, &lotl_signers, None, fetcher, cache, options);
-    let lotl_result = ListOutcome {
-        url: lotl_url.to_string(),
-        territory: lotl.as_ref().map(|l| l.territory.clone()).unwrap_or_default(),
-        outcome: lotl_outcome,
-    };
+    let territory = lotl.as_ref().map(|l| l.territory.clone()).unwrap_or_default();
+    let lotl_result = ListOutcome::new(lotl_url, territory, lotl_outcome, cache);
     progress(&lotl_result);
     out.push(lotl_result);
     let Some(lotl) = lotl else { return out };
@@ -283,8 +295,7 @@ pub fn refresh(
         {
             outcome = Outcome::Failed { reason: e.to_string() };
         }
-        let result =
-            ListOutcome { url: p.location.clone(), territory: p.territory.clone().unwrap_or_default(), outcome };
+        let result = ListOutcome::new(&p.location, p.territory.clone().unwrap_or_default(), outcome, cache);
         progress(&result);
         out.push(result);
     }
@@ -433,6 +444,7 @@ fn download(
         sequence: list.sequence,
         etag,
         last_modified,
+        next_update: list.next_update,
     };
     (Outcome::Updated { sequence: list.sequence }, Some((bytes, entry)))
 }
