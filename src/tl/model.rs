@@ -127,17 +127,72 @@ pub struct Service {
 }
 
 impl Service {
-    /// The status in force at `at`, from the current status and the history (`None` before
-    /// the service's first known status).
-    pub fn status_at(&self, at: OffsetDateTime) -> Option<(&ServiceStatus, &ServiceExtensions)> {
+    /// What the list says of the service at `at`: the current information from its starting
+    /// time, before that the history entry in force (each holds from its start until the next
+    /// newer start); `None` before the service's first known status.
+    pub fn state_at(&self, at: OffsetDateTime) -> Option<ServiceState<'_>> {
         if at >= self.status_start {
-            return Some((&self.status, &self.extensions));
+            return Some(ServiceState {
+                service_type: &self.service_type,
+                status: &self.status,
+                identities: &self.identities,
+                extensions: &self.extensions,
+            });
         }
-        // History entries each hold from their start until the next newer start.
         let mut entries: Vec<&HistoryEntry> = self.history.iter().collect();
         entries.sort_by_key(|h| std::cmp::Reverse(h.status_start));
-        entries.into_iter().find(|h| at >= h.status_start).map(|h| (&h.status, &h.extensions))
+        entries.into_iter().find(|h| at >= h.status_start).map(|h| ServiceState {
+            service_type: &h.service_type,
+            status: &h.status,
+            identities: &h.identities,
+            extensions: &h.extensions,
+        })
     }
+
+    /// The certificates that were the service's at `at`: those its state then names, or, when
+    /// that state names the service by key identifier or name only (as history entries
+    /// usually do), the current certificates that carry one of those key identifiers.
+    pub fn certificates_at(&self, at: OffsetDateTime) -> Vec<&Arc<Certificate>> {
+        let Some(state) = self.state_at(at) else { return Vec::new() };
+        let named = certificates(state.identities);
+        if !named.is_empty() || std::ptr::eq(state.identities, self.identities.as_slice()) {
+            return named;
+        }
+        let keys: Vec<&str> = state
+            .identities
+            .iter()
+            .filter_map(|i| match i {
+                DigitalIdentity::KeyIdentifier { hex } => Some(hex.as_str()),
+                _ => None,
+            })
+            .collect();
+        certificates(&self.identities)
+            .into_iter()
+            .filter(|c| keys.is_empty() || c.subject_key_id().is_some_and(|k| keys.contains(&hex::encode(k).as_str())))
+            .collect()
+    }
+}
+
+fn certificates(ids: &[DigitalIdentity]) -> Vec<&Arc<Certificate>> {
+    ids.iter()
+        .filter_map(|i| match i {
+            DigitalIdentity::Certificate { certificate, .. } => Some(certificate),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A service as a list describes it at one time ([`Service::state_at`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceState<'s> {
+    /// ServiceTypeIdentifier then.
+    pub service_type: &'s str,
+    /// ServiceStatus then.
+    pub status: &'s ServiceStatus,
+    /// ServiceDigitalIdentity then.
+    pub identities: &'s [DigitalIdentity],
+    /// ServiceInformationExtensions then.
+    pub extensions: &'s ServiceExtensions,
 }
 
 /// A previous status of a service (ServiceHistoryInstance).

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::ListReport;
-use super::model::{DigitalIdentity, LangText, TrustedList};
+use super::model::{LangText, TrustedList};
 use crate::policy::{ConstraintLevel, Policy};
 use crate::report::{Level, Message};
 use crate::trust::{ListRef, TrustPurpose, TrustSnapshot, TrustSource};
@@ -97,13 +97,14 @@ impl ListTrust {
                 })
                 .flatten();
             for (provider, service) in list.services() {
-                let Some((status, _)) = service.status_at(at) else { continue };
-                let purposes = purposes(&service.service_type);
-                if !status.is_positive() || purposes.is_empty() {
+                // Type, status and certificates as the list gives them for `at` (the history
+                // when `at` is before the current status began).
+                let Some(state) = service.state_at(at) else { continue };
+                let purposes = purposes(state.service_type);
+                if !state.status.is_positive() || purposes.is_empty() {
                     continue;
                 }
-                for id in &service.identities {
-                    let DigitalIdentity::Certificate { certificate, .. } = id else { continue };
+                for certificate in service.certificates_at(at) {
                     for &p in purposes {
                         sets[p as usize].insert(certificate.clone());
                     }
@@ -118,7 +119,7 @@ impl ListTrust {
                             &report.sha256[..16],
                             LangText::preferred(&provider.names),
                             LangText::preferred(&service.names),
-                            service.service_type.rsplit("/Svctype/").next().unwrap_or(&service.service_type),
+                            state.service_type.rsplit("/Svctype/").next().unwrap_or(state.service_type),
                         )
                     });
                 }
@@ -286,5 +287,63 @@ mod tests {
         quiet.constraints.trusted_list_next_update = ConstraintLevel::Ignore;
         let ignored = trust_at(&services, later, &quiet);
         assert!(ignored.anchors(TrustPurpose::Signing).contains(&ca) && ignored.findings(&ca).is_empty());
+    }
+
+    /// A service whose current information (from 2026-06-01) is `kind`/`status` for `c`, with
+    /// one history entry (from 2026-01-01) of type `old_kind`, status granted, naming the
+    /// service by `old_identity` (a DigitalId's content).
+    fn with_history(kind: &str, c: &Certificate, status: &str, old_kind: &str, old_identity: &str) -> String {
+        service(kind, c, status)
+            .replace("<StatusStartingTime>2026-01-01T00:00:00Z", "<StatusStartingTime>2026-06-01T00:00:00Z")
+            .replace(
+                "</ServiceInformation>",
+                &format!(
+                    "</ServiceInformation><ServiceHistory><ServiceHistoryInstance>\
+                 <ServiceTypeIdentifier>http://uri.etsi.org/TrstSvc/Svctype/{old_kind}</ServiceTypeIdentifier>\
+                 <ServiceName><Name xml:lang=\"en\">old</Name></ServiceName>\
+                 <ServiceDigitalIdentity><DigitalId>{old_identity}</DigitalId></ServiceDigitalIdentity>\
+                 <ServiceStatus>http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted</ServiceStatus>\
+                 <StatusStartingTime>2026-01-01T00:00:00Z</StatusStartingTime>\
+                 </ServiceHistoryInstance></ServiceHistory>"
+                ),
+            )
+    }
+
+    #[test]
+    fn a_past_state_counts_with_its_own_type_and_identity() {
+        use base64::Engine;
+        let (ca, other) = (cert("intermediate"), cert("other-root"));
+        let ski = |c: &Certificate| {
+            format!(
+                "<X509SKI>{}</X509SKI>",
+                base64::engine::general_purpose::STANDARD.encode(c.subject_key_id().unwrap())
+            )
+        };
+        let march = time::macros::datetime!(2026-03-01 0:00 UTC);
+        let at = |services: &[String]| trust_at(services, march, &Policy::default());
+        // Then a time-stamping service, now a withdrawn CA: in March it anchors time-stamps only.
+        let t = at(&[with_history("CA/QC", &ca, "withdrawn", "TSA/QTST", &ski(&ca))]);
+        assert!(t.anchors(TrustPurpose::TimeStamping).contains(&ca));
+        assert!(!t.anchors(TrustPurpose::Signing).contains(&ca));
+        assert!(t.provenance(&ca).unwrap().contains("TSA/QTST"), "{:?}", t.provenance(&ca));
+        // Then granted under another key: the current certificate was not the service's then.
+        let t = at(&[with_history("CA/QC", &ca, "withdrawn", "CA/QC", &ski(&other))]);
+        assert!(t.is_empty());
+        // Then granted with this very key: it anchors signing in March, not after the withdrawal.
+        let same = [with_history("CA/QC", &ca, "withdrawn", "CA/QC", &ski(&ca))];
+        assert!(at(&same).anchors(TrustPurpose::Signing).contains(&ca));
+        let july = trust_at(&same, time::macros::datetime!(2026-07-01 0:00 UTC), &Policy::default());
+        assert!(july.is_empty());
+        // A history entry that names another certificate outright: that one, not the current.
+        let b64 = base64::engine::general_purpose::STANDARD.encode(other.der());
+        let t = at(&[with_history(
+            "CA/QC",
+            &ca,
+            "withdrawn",
+            "CA/QC",
+            &format!("<X509Certificate>{b64}</X509Certificate>"),
+        )]);
+        let signing = t.anchors(TrustPurpose::Signing);
+        assert!(signing.contains(&other) && !signing.contains(&ca));
     }
 }

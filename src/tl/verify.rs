@@ -15,8 +15,9 @@ use crate::validation::{
     FailedSub, IndeterminateSub, RevocationChecking, ValidationConfig, Validator, Verdict, XmlInputs,
 };
 use crate::x509::Certificate;
+use crate::xml::c14n::Method;
 use crate::xml::dsig::{DSIG_NS, find_signatures};
-use crate::xml::{Document, NodeKind, ParseOptions};
+use crate::xml::{Document, NodeId, NodeKind, ParseOptions};
 
 /// The result of verifying one list.
 #[derive(Debug, Clone, Serialize)]
@@ -122,12 +123,15 @@ pub fn verify_list<'a>(
         });
         return Ok((list, report));
     }
-    if let Err(why) = covers_whole_list(&doc) {
-        report.verdict = Verdict::Failed(FailedSub::FormatFailure);
-        report.warnings.push(Message { level: Level::Error, code: "LIST_SIGNATURE_SCOPE", text: why });
-        return Ok((list, report));
-    }
-    match validator.validate_xml_document(&doc, XmlInputs::default()) {
+    let signature = match list_signature(&doc) {
+        Ok(s) => s,
+        Err(why) => {
+            report.verdict = Verdict::Failed(FailedSub::FormatFailure);
+            report.warnings.push(Message { level: Level::Error, code: "LIST_SIGNATURE_SCOPE", text: why });
+            return Ok((list, report));
+        }
+    };
+    match validator.validate_xml_signature_element(&doc, signature, XmlInputs::default()) {
         Ok(r) => {
             let s = r.signatures.into_iter().next();
             report.verdict = s.as_ref().map(|s| s.verdict).unwrap_or(report.verdict);
@@ -149,30 +153,120 @@ fn deviation(d: &Deviation) -> Message {
     Message { level: Level::Warning, code: "LIST_DEVIATION", text: format!("{}: {}", d.at, d.text) }
 }
 
-/// A list is signed by one enveloped signature, a child of the list element, whose data
-/// reference selects the whole list (`URI=""` or the list's Id): anything narrower would let
-/// unsigned content pass as listed.
-fn covers_whole_list(doc: &Document) -> Result<(), String> {
+/// The list's own signature: the one ds:Signature of the document (signatures nested in it,
+/// such as XAdES counter-signatures, aside), a child of the list element, with one SignedInfo
+/// among whose references one selects the whole list (`URI=""`, the list element's Id, or their
+/// XPointer forms) through nothing but the enveloped-signature transform and canonicalization.
+/// Every reference of that SignedInfo is verified before the list passes, so that one covers
+/// the list; anything narrower, or a second signature that could be validated in its place,
+/// would let unsigned content pass as listed.
+fn list_signature(doc: &Document) -> Result<NodeId, String> {
     let root = doc.root();
-    let sigs: Vec<_> = find_signatures(doc).into_iter().filter(|&s| doc.node(s).parent == Some(root)).collect();
-    let [sig] = sigs.as_slice() else {
-        return Err(format!("the list carries {} signatures as children of its element; one is required", sigs.len()));
+    let element = |n: NodeId, name: &str| matches!(&doc.node(n).kind, NodeKind::Element { local, namespace: Some(ns), .. } if local == name && ns == DSIG_NS);
+    let inside_signature =
+        |s: NodeId| std::iter::successors(doc.node(s).parent, |&p| doc.node(p).parent).any(|p| element(p, "Signature"));
+    let outer: Vec<NodeId> = find_signatures(doc).into_iter().filter(|&s| !inside_signature(s)).collect();
+    let [sig] = outer.as_slice() else {
+        return Err(format!("the list carries {} signatures; exactly one is required", outer.len()));
     };
-    let root_id = match &doc.node(root).kind {
+    if doc.node(*sig).parent != Some(root) {
+        return Err("the list's signature is not a child of the list element".into());
+    }
+    let signed_infos: Vec<NodeId> = doc.children(*sig).filter(|&c| element(c, "SignedInfo")).collect();
+    let [signed_info] = signed_infos.as_slice() else {
+        return Err(format!(
+            "the list's signature has {} SignedInfo elements; exactly one is required",
+            signed_infos.len()
+        ));
+    };
+    let attr = |n: NodeId, name: &str| match &doc.node(n).kind {
         NodeKind::Element { attributes, .. } => {
-            attributes.iter().find(|a| a.local == "Id" && a.namespace.is_none()).map(|a| format!("#{}", a.value))
+            attributes.iter().find(|a| a.local == name && a.namespace.is_none()).map(|a| a.value.clone())
         }
         _ => None,
     };
-    let element = |n, name: &str| matches!(&doc.node(n).kind, NodeKind::Element { local, namespace: Some(ns), .. } if local == name && ns == DSIG_NS);
-    let covers = doc.children(*sig).filter(|&c| element(c, "SignedInfo")).any(|si| {
-        doc.children(si).filter(|&r| element(r, "Reference")).any(|r| match &doc.node(r).kind {
-            NodeKind::Element { attributes, .. } => attributes
-                .iter()
-                .find(|a| a.local == "URI")
-                .is_some_and(|a| a.value.is_empty() || Some(&a.value) == root_id.as_ref()),
-            _ => false,
+    let root_id = attr(root, "Id");
+    let whole = |uri: &str| {
+        uri.is_empty()
+            || uri == "#xpointer(/)"
+            || root_id.as_ref().is_some_and(|id| {
+                [format!("#{id}"), format!("#xpointer(id('{id}'))"), format!("#xpointer(id(\"{id}\"))")]
+                    .iter()
+                    .any(|u| u == uri)
+            })
+    };
+    let plain = |reference: NodeId| {
+        doc.children(reference).filter(|&t| element(t, "Transforms")).flat_map(|ts| doc.children(ts)).all(|t| {
+            let uri = attr(t, "Algorithm").unwrap_or_default();
+            !element(t, "Transform") || uri == ENVELOPED || Method::from_uri(&uri).is_some()
         })
-    });
-    if covers { Ok(()) } else { Err("the list signature does not reference the whole list".into()) }
+    };
+    let covers = doc
+        .children(*signed_info)
+        .filter(|&r| element(r, "Reference"))
+        .any(|r| attr(r, "URI").is_some_and(|u| whole(&u)) && plain(r));
+    if covers {
+        Ok(*sig)
+    } else {
+        Err("the list's signature has no reference to the whole list (URI=\"\" or the list's Id, enveloped-signature and canonicalization transforms only)".into())
+    }
+}
+
+/// The enveloped-signature transform.
+const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list element (Id `L`) around `body`, with `signature` as its last child.
+    fn list(body: &str, signature: &str) -> Document {
+        let xml = format!(
+            "<TrustServiceStatusList xmlns=\"http://uri.etsi.org/02231/v2#\" xmlns:ds=\"{DSIG_NS}\" Id=\"L\">\
+             <SchemeInformation Id=\"S\">{body}</SchemeInformation>{signature}</TrustServiceStatusList>"
+        );
+        Document::parse(xml.as_bytes(), &ParseOptions::default()).unwrap()
+    }
+
+    fn signature(uri: &str, transforms: &[&str]) -> String {
+        let ts: String =
+            transforms.iter().map(|t| format!("<ds:Transform Algorithm=\"{t}\"/>")).collect::<Vec<_>>().concat();
+        format!(
+            "<ds:Signature><ds:SignedInfo><ds:Reference URI=\"{uri}\"><ds:Transforms>{ts}</ds:Transforms>\
+             </ds:Reference></ds:SignedInfo><ds:SignatureValue>AA==</ds:SignatureValue></ds:Signature>"
+        )
+    }
+
+    const EXC: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+
+    #[test]
+    fn the_list_signature_must_cover_the_whole_list_and_be_the_only_one() {
+        let ok = signature("", &[ENVELOPED, EXC]);
+        for uri in ["", "#L", "#xpointer(id('L'))", "#xpointer(/)"] {
+            let doc = list("", &signature(uri, &[ENVELOPED, EXC]));
+            assert!(list_signature(&doc).is_ok(), "{uri}: {:?}", list_signature(&doc));
+        }
+        let refused = [
+            // A narrower reference, or one that transforms content away.
+            list("", &signature("#S", &[ENVELOPED, EXC])),
+            list("", &signature("", &[ENVELOPED, "http://www.w3.org/2002/06/xmldsig-filter2"])),
+            list("", &signature("", &[ENVELOPED, "http://www.w3.org/TR/1999/REC-xpath-19991116"])),
+            list("", &signature("", &["http://www.w3.org/2000/09/xmldsig#base64"])),
+            // A second signature elsewhere that a validator could take for the list's own.
+            list(&signature("#S", &[EXC]), &ok),
+            // Two signatures as children of the list element, or one that is not a child.
+            list("", &format!("{ok}{ok}")),
+            list(&ok, ""),
+            // A second SignedInfo, read by the scope check but not by verification.
+            list("", &ok.replace("</ds:SignedInfo>", "</ds:SignedInfo><ds:SignedInfo/>")),
+            list("", ""),
+        ];
+        for (i, doc) in refused.iter().enumerate() {
+            assert!(list_signature(doc).is_err(), "case {i} was accepted");
+        }
+        // A counter-signature nested in the list's own signature is not a second signature.
+        let nested =
+            ok.replace("</ds:Signature>", &format!("<ds:Object>{}</ds:Object></ds:Signature>", signature("#x", &[])));
+        assert!(list_signature(&list("", &nested)).is_ok());
+    }
 }

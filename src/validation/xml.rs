@@ -58,14 +58,42 @@ impl Validator {
         for (i, &s) in top.iter().enumerate() {
             signatures.push(self.validate_xml_signature(doc, s, &inputs, format!("S{}", i + 1), None)?);
         }
+        Ok(self.xml_report(signatures))
+    }
+
+    /// Validates one ds:Signature element of a parsed document (with its counter-signatures),
+    /// and no other: for callers that decide which signature speaks for the document, such as
+    /// trusted lists, whose signature is the one child of the list element. The report holds
+    /// that one signature as `S1`.
+    pub fn validate_xml_signature_element(
+        &self,
+        doc: &xml::Document,
+        signature: NodeId,
+        extra: XmlInputs,
+    ) -> Result<Report, ValidationError> {
+        if !matches!(&doc.node(signature).kind, NodeKind::Element { local, namespace: Some(ns), .. } if local == "Signature" && ns == DSIG_NS)
+        {
+            return Err(ValidationError::NoSignature);
+        }
+        let inputs = VerifyInputs {
+            certificates: self.config().certificates.clone(),
+            detached: extra.detached,
+            public_keys: extra.public_keys,
+            hmac_key: extra.hmac_key.as_deref(),
+        };
+        let s = self.validate_xml_signature(doc, signature, &inputs, "S1".into(), None)?;
+        Ok(self.xml_report(vec![s]))
+    }
+
+    fn xml_report(&self, signatures: Vec<SignatureReport>) -> Report {
         let config = self.config();
-        Ok(Report {
+        Report {
             validation_time: config.time,
             policy: PolicyRef { name: config.policy.name.clone(), sha256: config.policy.sha256() },
             revocation_checked: config.revocation_required(),
-            trust_snapshot: self.config().trust.snapshot(),
+            trust_snapshot: config.trust.snapshot(),
             signatures,
-        })
+        }
     }
 
     fn validate_xml_signature(
