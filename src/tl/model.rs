@@ -278,11 +278,26 @@ pub enum ServiceStatus {
 }
 
 impl ServiceStatus {
-    /// The status a URI names (the last path segment; matched case-insensitively, the caller
-    /// records a deviation when the case differs).
+    /// The status a URI names: one of the ETSI status namespaces (TS 119 612, its first
+    /// version's Directive 1999/93/EC one, TS 102 231) followed by a known name, the name
+    /// matched case-insensitively (the caller records a deviation when the case differs). Any
+    /// other URI is [`ServiceStatus::Other`], never positive.
+    ///
+    /// ```
+    /// use confia::tl::model::ServiceStatus;
+    /// assert_eq!(ServiceStatus::from_uri("http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted"), ServiceStatus::Granted);
+    /// assert!(!ServiceStatus::from_uri("urn:example:withdrawn/granted").is_positive());
+    /// ```
     pub fn from_uri(uri: &str) -> Self {
-        let last = uri.trim().rsplit('/').next().unwrap_or("").to_ascii_lowercase();
-        match last.as_str() {
+        const NAMESPACES: [&str; 3] = [
+            "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/",
+            "http://uri.etsi.org/TrstSvc/eSigDir-1999-93-EC-TrustedList/Svcstatus/",
+            "http://uri.etsi.org/TrstSvc/Svcstatus/",
+        ];
+        let Some(name) = NAMESPACES.iter().find_map(|ns| uri.trim().strip_prefix(ns)) else {
+            return Self::Other(uri.trim().to_string());
+        };
+        match name.to_ascii_lowercase().as_str() {
             "granted" => Self::Granted,
             "withdrawn" => Self::Withdrawn,
             "recognisedatnationallevel" => Self::RecognisedAtNationalLevel,

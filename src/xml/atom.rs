@@ -113,18 +113,20 @@ impl Atoms {
         a
     }
 
-    /// The prefix and local name of a qualified name.
-    pub(super) fn qname(&mut self, q: &str) -> (Option<Atom>, Atom) {
+    /// The prefix and local name of a qualified name; `None` when `q` is not one (Namespaces
+    /// in XML 1.0 `QName`: an optional NCName prefix, a colon, an NCName).
+    pub(super) fn qname(&mut self, q: &str) -> Option<(Option<Atom>, Atom)> {
         if let Some(split) = self.qnames.get(q) {
-            return split.clone();
+            return Some(split.clone());
         }
         let split = match q.split_once(':') {
-            Some((p, l)) => (Some(self.get(p)), self.get(l)),
-            None => (None, self.get(q)),
+            Some((p, l)) if is_ncname(p) && is_ncname(l) => (Some(self.get(p)), self.get(l)),
+            None if is_ncname(q) => (None, self.get(q)),
+            _ => return None,
         };
         let key = self.get(q);
         self.qnames.insert(key, split.clone());
-        split
+        Some(split)
     }
 
     /// The shared copy of a short whitespace run.
@@ -141,4 +143,19 @@ impl Atoms {
         self.blanks[s.len()] = Some(a.clone());
         a
     }
+}
+
+/// Namespaces in XML 1.0 `NCName`: an XML 1.0 (fifth edition) `Name` without colons.
+pub(super) fn is_ncname(s: &str) -> bool {
+    let start = |c: char| {
+        matches!(c, 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+            | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}'
+            | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+            | '\u{10000}'..='\u{EFFFF}')
+    };
+    let rest = |c: char| {
+        start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+    };
+    let mut chars = s.chars();
+    chars.next().is_some_and(start) && chars.all(rest)
 }

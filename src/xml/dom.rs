@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::atom::{Atom, Atoms};
+use super::atom::{Atom, Atoms, is_ncname};
 use super::dtd::{self, AttrType, Dtd};
 use super::{
     MAX_ENTITY_EXPANSION, MAX_XML_ATTRIBUTES, MAX_XML_DEPTH, MAX_XML_NODES, MAX_XML_SIZE, XML_NAMESPACE, XmlError,
@@ -223,8 +223,11 @@ fn decode(input: &[u8]) -> Result<Cow<'_, str>, XmlError> {
     if let Some(rest) = input.strip_prefix(&[0xfe, 0xff]) {
         return utf16(rest, false).map(Cow::Owned);
     }
+    // Only an XML declaration at the very start names the encoding (a processing instruction or
+    // an attribute value that happens to say `encoding=` does not).
     let head = &input[..input.len().min(200)];
-    let decl_end = head.windows(2).position(|w| w == b"?>").unwrap_or(0);
+    let declared = head.starts_with(b"<?xml") && head.get(5).is_some_and(|b| b" \t\r\n".contains(b));
+    let decl_end = if declared { head.windows(2).position(|w| w == b"?>").unwrap_or(0) } else { 0 };
     let decl = String::from_utf8_lossy(&head[..decl_end]).to_ascii_lowercase();
     let encoding = decl
         .split("encoding")
@@ -315,6 +318,9 @@ impl<'o> Builder<'o> {
                     self.stack.pop();
                 }
                 Event::Text(t) => {
+                    if t.contains("]]>") {
+                        return Err(XmlError::Malformed("']]>' in character data".into()));
+                    }
                     let content = t.xml10_content();
                     self.push_text(&content)?;
                 }
@@ -343,7 +349,12 @@ impl<'o> Builder<'o> {
                 Event::PI(p) => {
                     let target = p.target().to_string();
                     if target.eq_ignore_ascii_case("xml") {
-                        continue;
+                        return Err(XmlError::Malformed(format!(
+                            "processing instruction target {target:?} is reserved"
+                        )));
+                    }
+                    if !is_ncname(&target) {
+                        return Err(XmlError::Malformed(format!("{target:?} is not a processing instruction target")));
                     }
                     let data = p.content().trim_start().replace("\r\n", "\n").replace('\r', "\n");
                     self.leaf(NodeKind::Pi { target: target.into(), data: data.into() })?;
@@ -535,12 +546,17 @@ impl<'o> Builder<'o> {
             };
             let is_id = declared.is_some_and(|d| d.is_id);
             if key == "xmlns" {
+                check_binding("", &value)?;
                 ns_decls.push((String::new(), value));
             } else if let Some(p) = key.strip_prefix("xmlns:") {
                 if value.is_empty() {
                     return Err(XmlError::Malformed(format!("namespace prefix {p:?} bound to an empty URI")));
                 }
-                ns_decls.push((p.to_string(), value));
+                check_binding(p, &value)?;
+                // xmlns:xml bound to its own namespace declares nothing new.
+                if p != "xml" {
+                    ns_decls.push((p.to_string(), value));
+                }
             } else {
                 raw_attrs.push((key.to_string(), value, is_id));
             }
@@ -560,9 +576,13 @@ impl<'o> Builder<'o> {
                     value = collapse_spaces(&value);
                 }
                 if d.name == "xmlns" {
+                    check_binding("", &value)?;
                     ns_decls.push((String::new(), value));
                 } else if let Some(p) = d.name.strip_prefix("xmlns:") {
-                    ns_decls.push((p.to_string(), value));
+                    check_binding(p, &value)?;
+                    if p != "xml" {
+                        ns_decls.push((p.to_string(), value));
+                    }
                 } else {
                     raw_attrs.push((d.name.clone(), value, d.is_id));
                 }
@@ -580,11 +600,11 @@ impl<'o> Builder<'o> {
             self.root = Some(id);
         }
         // Resolve names now that the element's own declarations are in scope.
-        let (prefix, local) = self.atoms.qname(&qname);
+        let (prefix, local) = self.atoms.qname(&qname).ok_or_else(|| not_a_name(&qname))?;
         let namespace = self.resolve(id, prefix.as_deref(), true)?;
         let mut attributes = Vec::with_capacity(raw_attrs.len());
         for (key, value, is_dtd_id) in raw_attrs {
-            let (p, l) = self.atoms.qname(&key);
+            let (p, l) = self.atoms.qname(&key).ok_or_else(|| not_a_name(&key))?;
             let ns = match &p {
                 Some(p) => self.resolve(id, Some(p), false)?,
                 None => None,
@@ -632,7 +652,75 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+fn not_a_name(q: &str) -> XmlError {
+    XmlError::Malformed(format!("{q:?} is not a qualified XML name"))
+}
+
+/// Namespaces in XML 1.0 3: `xml` is bound to its namespace only and nothing else is; `xmlns`
+/// and its namespace are never declared.
+fn check_binding(prefix: &str, uri: &str) -> Result<(), XmlError> {
+    const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
+    let fine = match prefix {
+        "xmlns" => false,
+        "xml" => uri == XML_NAMESPACE,
+        "" => uri != XML_NAMESPACE && uri != XMLNS_NAMESPACE,
+        p => is_ncname(p) && uri != XML_NAMESPACE && uri != XMLNS_NAMESPACE,
+    };
+    if fine { Ok(()) } else { Err(XmlError::Malformed(format!("namespace declaration of {prefix:?} as {uri:?}"))) }
+}
+
 /// XML 1.0 3.3.3 for non-CDATA types: trim spaces and collapse runs of spaces.
 fn collapse_spaces(v: &str) -> String {
     v.split(' ').filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(xml: &[u8]) -> Result<Document, XmlError> {
+        Document::parse(xml, &ParseOptions::default())
+    }
+
+    #[test]
+    fn what_is_not_well_formed_namespaced_xml_is_refused() {
+        for bad in [
+            "<1a/>",
+            "<:x/>",
+            "<a:/>",
+            "<a:b:c xmlns:a='urn:a'/>",
+            "<a :Id='1'/>",
+            "<a xmlns:xml='urn:evil'/>",
+            "<a xmlns:xmlns='urn:x'/>",
+            "<a xmlns:p='http://www.w3.org/XML/1998/namespace'/>",
+            "<a xmlns='http://www.w3.org/2000/xmlns/'/>",
+            "<a>x]]>y</a>",
+            "<a><?XML x?></a>",
+            "<a><?1pi?></a>",
+        ] {
+            assert!(parse(bad.as_bytes()).is_err(), "{bad} was accepted");
+        }
+        for good in [
+            "<a:b xmlns:a='urn:a' a:c='1'/>",
+            "<a xmlns:xml='http://www.w3.org/XML/1998/namespace' xml:lang='es'>x]]y</a>",
+            "<a><?xml-stylesheet href='s'?><é·-.1/></a>",
+        ] {
+            assert!(parse(good.as_bytes()).is_ok(), "{good} was refused: {:?}", parse(good.as_bytes()).err());
+        }
+    }
+
+    #[test]
+    fn only_a_leading_declaration_names_the_encoding() {
+        // A processing instruction that says encoding= does not make UTF-8 text Latin-1.
+        let doc = parse("<r><?note encoding=\"iso-8859-1\"?>café</r>".as_bytes()).unwrap();
+        let text = doc.children(doc.root()).find_map(|c| match &doc.node(c).kind {
+            NodeKind::Text(t) => Some(t.to_string()),
+            _ => None,
+        });
+        assert_eq!(text.as_deref(), Some("café"));
+        let latin1 = parse(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r>caf\xe9</r>").unwrap();
+        assert!(
+            matches!(&latin1.node(latin1.children(latin1.root()).next().unwrap()).kind, NodeKind::Text(t) if t == "café")
+        );
+    }
 }
