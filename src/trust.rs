@@ -79,6 +79,9 @@ pub struct ListRef {
     pub expired: bool,
     /// Whether the list gave anchors: it verified, and the policy accepts it as it is.
     pub used: bool,
+    /// SHA-256 of the list of lists that pinned its signer, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_by: Option<String>,
 }
 
 /// Several trust sources as one (operator anchors and trusted lists, say): the union of their

@@ -175,10 +175,18 @@ impl ValidationArgs {
             let data = load::read_limited(p, 64 * 1024 * 1024)?;
             let mut signers = tl_signers.clone();
             if !lotl_pins.is_empty() {
-                let territory = confia::tl::parse::parse(&data, Mode::Lenient).map(|l| l.territory).unwrap_or_default();
+                let territory = confia::tl::parse::territory(&data).unwrap_or_default();
                 signers.extend(lotl_pins.iter().filter(|(t, _)| *t == territory).map(|(_, c)| c.clone()));
             }
-            out.push(verify(p, data, &signers)?);
+            let (list, mut report) = verify(p, data, &signers)?;
+            // Verified with a key the list of lists pins: the list is only as current as it.
+            let signer = report.signature.as_ref().and_then(|s| s.signer.as_ref()).map(|c| c.sha256.clone());
+            if let (Some(signer), Some((_, lotl_report))) = (signer, &verified_lotl)
+                && lotl_pins.iter().any(|(_, c)| c.sha256_hex() == signer)
+            {
+                report.pinned_by = Some(lotl_report.sha256.clone());
+            }
+            out.push((list, report));
         }
         // The list of lists is part of the trust used: the snapshot names it too.
         out.extend(verified_lotl);

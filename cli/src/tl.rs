@@ -201,7 +201,7 @@ fn render(r: &ListReport) -> String {
 
 fn show(a: ShowArgs) -> Result<u8, Failure> {
     let input = load::read_limited(&a.file, MAX_LIST_SIZE)?;
-    let list = confia::tl::parse::parse(&input, mode(a.lenient))
+    let list = confia::tl::parse::parse(input, mode(a.lenient))
         .map_err(|e| Failure::unreadable(format!("{}: {e}", a.file.display())))?;
     print!("{}", summary(&list));
     Ok(exit::PASSED)

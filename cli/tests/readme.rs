@@ -65,4 +65,7 @@ fn the_list_of_lists_must_verify_and_the_snapshot_names_it() {
     territories.sort();
     assert_eq!(territories, ["UY", "XM"]);
     assert!(lists.iter().all(|l| l["used"] == true && l["expired"] == false && l["next_update"].is_string()), "{j}");
+    let by = |t: &str| lists.iter().find(|l| l["territory"] == t).unwrap();
+    assert_eq!(by("UY")["pinned_by"], by("XM")["sha256"], "the UY list's signer came from the list of lists: {j}");
+    assert!(by("XM")["pinned_by"].is_null());
 }

@@ -112,6 +112,25 @@ fn tl_verify_reports_the_demo_list() {
     }
     assert_eq!(j["services"], 1);
     assert!(j["warnings"].as_array().unwrap().is_empty(), "{j}");
+
+    // Past its next update (2045-12-01): a warning by default, INDETERMINATE (TRY_LATER) when
+    // the policy says FAIL.
+    let late = ["tl", "verify", &demo_list(), "--signer", &v("pki/signer-ec.pem"), "--at", "2046-01-01T00:00:00Z"];
+    let (c, j) = json(&[&late[..], &["--format", "json"]].concat());
+    assert_eq!((c, j["indication"].as_str()), (0, Some("TOTAL_PASSED")), "{j}");
+    assert_eq!(j["warnings"][0]["code"], "NEXT_UPDATE_PASSED", "{j}");
+    let dir = tempfile::tempdir().unwrap();
+    let strict = dir.path().join("strict.toml");
+    let policy = confia::policy::DEFAULT_POLICY_TOML
+        .replace("trusted_list_next_update = \"WARN\"", "trusted_list_next_update = \"FAIL\"");
+    assert!(policy.contains("trusted_list_next_update = \"FAIL\""));
+    std::fs::write(&strict, policy).unwrap();
+    let (c, j) = json(&[&late[..], &["--policy", strict.to_str().unwrap(), "--format", "json"]].concat());
+    assert_eq!(
+        (c, j["indication"].as_str(), j["sub_indication"].as_str()),
+        (3, Some("INDETERMINATE"), Some("TRY_LATER")),
+        "{j}"
+    );
 }
 
 #[test]

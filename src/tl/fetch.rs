@@ -475,7 +475,9 @@ pub fn lists_from_cache(
             continue;
         }
         if let Some(bytes) = read(&p.location) {
-            out.push(check(bytes, &p.signers)?);
+            let (list, mut r) = check(bytes, &p.signers)?;
+            r.pinned_by = Some(report.sha256.clone());
+            out.push((list, r));
         }
     }
     out.push((lotl, report));

@@ -1,5 +1,6 @@
 //! Reading a trusted list document into the [`TrustedList`] model, strictly or leniently.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
@@ -344,9 +345,28 @@ impl<'d> Reader<'d> {
 
 /// Reads a trusted list (the document element `TrustServiceStatusList`). Signature checking
 /// is separate (`super::verify`); this only reads.
-pub fn parse(input: &[u8], mode: Mode) -> Result<TrustedList, TlError> {
-    let doc = Document::parse(input, &ParseOptions::default())?;
+///
+/// An owned `input` is released once the document is parsed.
+pub fn parse<'a>(input: impl Into<Cow<'a, [u8]>>, mode: Mode) -> Result<TrustedList, TlError> {
+    let input = input.into();
+    let doc = Document::parse(&input, &ParseOptions::default())?;
+    drop(input);
     read(&doc, mode)
+}
+
+/// The SchemeTerritory of a list, read without decoding the rest (to choose the signers a list
+/// of lists pins for it before verifying it).
+///
+/// ```
+/// let xml = br#"<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#"><SchemeInformation>
+///   <SchemeTerritory>PE</SchemeTerritory></SchemeInformation></TrustServiceStatusList>"#;
+/// assert_eq!(confia::tl::parse::territory(xml).as_deref(), Some("PE"));
+/// ```
+pub fn territory(input: &[u8]) -> Option<String> {
+    let doc = Document::parse(input, &ParseOptions::default()).ok()?;
+    let r = Reader { doc: &doc, mode: Mode::Lenient, deviations: Vec::new() };
+    let si = r.kid(doc.root(), "SchemeInformation")?;
+    r.kid(si, "SchemeTerritory").map(|t| r.text_of(t))
 }
 
 /// Reads a trusted list from a parsed document.

@@ -16,7 +16,7 @@ use crate::x509::{AnchorSet, Certificate};
 
 /// Whether `list` no longer speaks for the time `at`: its next update has passed, or it is
 /// closed (TS 119 612 5.3.15: a closed list has no next update) and `at` is after its issue.
-fn is_expired(list: &TrustedList, at: OffsetDateTime) -> bool {
+pub(super) fn is_expired(list: &TrustedList, at: OffsetDateTime) -> bool {
     match list.next_update {
         Some(n) => n < at,
         None => list.issue_date < at,
@@ -53,49 +53,66 @@ pub struct ListTrust {
 impl ListTrust {
     /// The services of `lists` whose status at `at` is positive (granted or an equivalent),
     /// each under the purposes its type gives; only lists whose signature verified
-    /// (TOTAL_PASSED) contribute. A list past its next update at `at` (or closed) contributes
-    /// unless the policy's `trusted_list_next_update` level is FAIL; below that level each
-    /// anchor it gives carries the finding. The snapshot names every list given, used or not,
-    /// so a report shows what was offered.
+    /// (TOTAL_PASSED) contribute. A list past its next update at `at` (or closed), or pinned by
+    /// a list of lists that is ([`ListReport::pinned_by`]), contributes unless the policy's
+    /// `trusted_list_next_update` level is FAIL; below that level each anchor it gives carries
+    /// the finding. A list pinned by a list of lists that did not verify contributes nothing.
+    /// The snapshot names every list given, used or not, so a report shows what was offered.
     pub fn new(lists: &[(TrustedList, ListReport)], at: OffsetDateTime, policy: &Policy) -> Self {
         let level = policy.constraints.trusted_list_next_update;
         let mut sets: [AnchorSet; 3] = Default::default();
         let mut provenance = HashMap::new();
         let mut findings: HashMap<[u8; 32], Message> = HashMap::new();
         let mut refs: Vec<ListRef> = Vec::new();
+        let stale_reason = |list: &TrustedList| {
+            is_expired(list, at).then(|| match list.next_update {
+                Some(n) => format!("its next update was due {}", crate::report::rfc3339(n)),
+                None => "it is closed (no next update)".to_string(),
+            })
+        };
         for (list, report) in lists {
-            let expired = is_expired(list, at);
-            let used = report.verdict == Verdict::Passed && !(expired && level == ConstraintLevel::Fail);
+            let pinner = report.pinned_by.as_deref().and_then(|sha| lists.iter().find(|(_, r)| r.sha256 == sha));
+            let own = stale_reason(list).map(|due| {
+                format!(
+                    "the {} trusted list #{} that gives this anchor is stale at the validation time: {due}",
+                    list.territory, list.sequence
+                )
+            });
+            let inherited = pinner.and_then(|(l, _)| {
+                stale_reason(l).map(|due| {
+                    format!(
+                        "the {} list of lists #{} that pins the signer of the {} list #{} is stale at the validation \
+                         time: {due}",
+                        l.territory, l.sequence, list.territory, list.sequence
+                    )
+                })
+            });
+            let stale = own.clone().or(inherited);
+            let pinner_verified = pinner.is_none_or(|(_, r)| r.verdict == Verdict::Passed);
+            let used = report.verdict == Verdict::Passed
+                && pinner_verified
+                && !(stale.is_some() && level == ConstraintLevel::Fail);
             refs.push(ListRef {
                 territory: list.territory.clone(),
                 sequence: list.sequence,
                 sha256: report.sha256.clone(),
                 verdict: report.verdict,
                 next_update: list.next_update,
-                expired,
+                expired: own.is_some(),
                 used,
+                pinned_by: report.pinned_by.clone(),
             });
             if !used {
                 continue;
             }
-            let finding = expired
-                .then(|| {
-                    let due = match list.next_update {
-                        Some(n) => format!("its next update was due {}", crate::report::rfc3339(n)),
-                        None => "it is closed (no next update)".into(),
-                    };
-                    let text = format!(
-                        "the {} trusted list #{} that gives this anchor is stale at the validation time: {due}",
-                        list.territory, list.sequence
-                    );
-                    let level = match level {
-                        ConstraintLevel::Warn => Level::Warning,
-                        ConstraintLevel::Inform => Level::Info,
-                        _ => return None,
-                    };
-                    Some(Message { level, code: "TRUSTED_LIST_NEXT_UPDATE", text })
-                })
-                .flatten();
+            let finding = stale.and_then(|text| {
+                let level = match level {
+                    ConstraintLevel::Warn => Level::Warning,
+                    ConstraintLevel::Inform => Level::Info,
+                    _ => return None,
+                };
+                Some(Message { level, code: "TRUSTED_LIST_NEXT_UPDATE", text })
+            });
             for (provider, service) in list.services() {
                 // Type, status and certificates as the list gives them for `at` (the history
                 // when `at` is before the current status began).
@@ -191,13 +208,25 @@ mod tests {
     }
 
     fn trust_at(services: &[String], at: OffsetDateTime, policy: &Policy) -> ListTrust {
+        ListTrust::new(&[read_list("UY", services, "2026-12-01T00:00:00Z", None)], at, policy)
+    }
+
+    /// A list of `territory` (its SHA-256 stands in as the territory repeated) with these
+    /// services and next update, taken as verified, pinned by the list whose stand-in SHA-256
+    /// is `pinned_by`.
+    fn read_list(
+        territory: &str,
+        services: &[String],
+        next_update: &str,
+        pinned_by: Option<&str>,
+    ) -> (TrustedList, ListReport) {
         let xml = format!(
             "<TrustServiceStatusList xmlns=\"http://uri.etsi.org/02231/v2#\"><SchemeInformation>\
              <TSLVersionIdentifier>5</TSLVersionIdentifier><TSLSequenceNumber>7</TSLSequenceNumber>\
              <TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric</TSLType>\
              <SchemeOperatorName><Name xml:lang=\"en\">Operator</Name></SchemeOperatorName>\
-             <SchemeTerritory>UY</SchemeTerritory><ListIssueDateTime>2026-06-01T00:00:00Z</ListIssueDateTime>\
-             <NextUpdate><dateTime>2026-12-01T00:00:00Z</dateTime></NextUpdate></SchemeInformation>\
+             <SchemeTerritory>{territory}</SchemeTerritory><ListIssueDateTime>2026-06-01T00:00:00Z</ListIssueDateTime>\
+             <NextUpdate><dateTime>{next_update}</dateTime></NextUpdate></SchemeInformation>\
              <TrustServiceProviderList><TrustServiceProvider><TSPInformation><TSPName>\
              <Name xml:lang=\"en\">Provider</Name></TSPName></TSPInformation><TSPServices>{}</TSPServices>\
              </TrustServiceProvider></TrustServiceProviderList></TrustServiceStatusList>",
@@ -210,14 +239,42 @@ mod tests {
             sequence: list.sequence,
             issue_date: list.issue_date,
             next_update: list.next_update,
-            sha256: "00".repeat(32),
+            sha256: territory.repeat(32),
             verdict: Verdict::Passed,
             services: services.len(),
             pointers: 0,
             signature: None,
             warnings: Vec::new(),
+            pinned_by: pinned_by.map(str::to_string),
         };
-        ListTrust::new(&[(list, report)], at, policy)
+        (list, report)
+    }
+
+    #[test]
+    fn a_stale_list_of_lists_makes_the_lists_it_pins_stale() {
+        let ca = cert("intermediate");
+        let lists = [
+            read_list("UY", &[service("CA/QC", &ca, "granted")], "2027-12-01T00:00:00Z", Some(&"XM".repeat(32))),
+            read_list("XM", &[], "2026-12-01T00:00:00Z", None),
+        ];
+        let january = time::macros::datetime!(2027-01-01 0:00 UTC);
+        let warned = ListTrust::new(&lists, january, &Policy::default());
+        assert!(warned.anchors(TrustPurpose::Signing).contains(&ca));
+        let f = warned.findings(&ca);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].text.contains("XM list of lists #7 that pins the signer of the UY list"), "{}", f[0].text);
+        let mut strict = Policy::default();
+        strict.constraints.trusted_list_next_update = ConstraintLevel::Fail;
+        let refused = ListTrust::new(&lists, january, &strict);
+        assert!(refused.is_empty());
+        let uy = refused.snapshot.lists.iter().find(|l| l.territory == "UY").unwrap();
+        assert!(!uy.expired && !uy.used, "{uy:?}");
+        // Pinned by a list of lists that did not verify: nothing, whatever the policy.
+        let mut unverified = lists.clone();
+        unverified[1].1.verdict = Verdict::Failed(crate::validation::FailedSub::HashFailure);
+        assert!(
+            ListTrust::new(&unverified, time::macros::datetime!(2026-07-01 0:00 UTC), &Policy::default()).is_empty()
+        );
     }
 
     #[test]

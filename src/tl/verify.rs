@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::model::{Deviation, TrustedList};
 use super::{Mode, TlError};
-use crate::policy::Policy;
+use crate::policy::{ConstraintLevel, Policy};
 use crate::report::{Level, Message, SignatureReport};
 use crate::trust::TrustAnchors;
 use crate::validation::{
@@ -49,6 +49,11 @@ pub struct ListReport {
     pub signature: Option<SignatureReport>,
     /// Deviations read in lenient mode, and findings about the list itself.
     pub warnings: Vec<Message>,
+    /// SHA-256 of the list of lists whose pointer pinned this list's signer, when the caller
+    /// took the signers from one (set by that caller): the list is then only as current as
+    /// the list of lists ([`super::ListTrust`] judges both).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_by: Option<String>,
 }
 
 /// When a list's signature is checked.
@@ -83,15 +88,23 @@ pub fn verify_list<'a>(
         ListTime::At(t) => t,
         ListTime::Issued => list.issue_date,
     };
-    if let Some(n) = list.next_update
-        && n < at
-    {
-        warnings.push(Message {
-            level: Level::Warning,
-            code: "NEXT_UPDATE_PASSED",
-            text: format!("the list's next update ({}) is before the validation time", crate::report::rfc3339(n)),
-        });
+    // A list past its next update (or closed) at the time asked: the policy's level decides,
+    // FAIL making the list INDETERMINATE (a newer list is due: TRY_LATER).
+    let level = policy.constraints.trusted_list_next_update;
+    let stale = super::trust::is_expired(&list, at) && level != ConstraintLevel::Ignore;
+    if stale {
+        let due = match list.next_update {
+            Some(n) => format!("the list's next update ({}) is before the validation time", crate::report::rfc3339(n)),
+            None => "the list is closed (no next update)".into(),
+        };
+        let level = match level {
+            ConstraintLevel::Fail => Level::Error,
+            ConstraintLevel::Warn => Level::Warning,
+            _ => Level::Info,
+        };
+        warnings.push(Message { level, code: "NEXT_UPDATE_PASSED", text: due });
     }
+    let refused_as_stale = stale && level == ConstraintLevel::Fail;
 
     let mut anchors = TrustAnchors::new();
     for s in signers {
@@ -114,6 +127,7 @@ pub fn verify_list<'a>(
         pointers: list.pointers.len(),
         signature: None,
         warnings,
+        pinned_by: None,
     };
     if signers.is_empty() {
         report.warnings.push(Message {
@@ -136,6 +150,9 @@ pub fn verify_list<'a>(
             let s = r.signatures.into_iter().next();
             report.verdict = s.as_ref().map(|s| s.verdict).unwrap_or(report.verdict);
             report.signature = s;
+            if refused_as_stale && report.verdict == Verdict::Passed {
+                report.verdict = Verdict::Indeterminate(IndeterminateSub::TryLater);
+            }
         }
         Err(e) => {
             report.verdict = Verdict::Failed(FailedSub::FormatFailure);
