@@ -113,6 +113,11 @@ fn tl_verify_reports_the_demo_list() {
     assert_eq!(j["services"], 1);
     assert!(j["warnings"].as_array().unwrap().is_empty(), "{j}");
 
+    // Pinning the CA above the signer is not pinning the signer.
+    let (c, j) = json(&["tl", "verify", &demo_list(), "--signer", &v("pki/root.pem"), "--format", "json"]);
+    assert_eq!((c, j["sub_indication"].as_str()), (3, Some("NO_SIGNING_CERTIFICATE_FOUND")), "{j}");
+    assert!(j["warnings"].to_string().contains("LIST_SIGNER_NOT_PINNED"), "{j}");
+
     // Past its next update (2045-12-01): a warning by default, INDETERMINATE (TRY_LATER) when
     // the policy says FAIL.
     let late = ["tl", "verify", &demo_list(), "--signer", &v("pki/signer-ec.pem"), "--at", "2046-01-01T00:00:00Z"];

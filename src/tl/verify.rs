@@ -149,6 +149,19 @@ pub fn verify_list<'a>(
         Ok(r) => {
             let s = r.signatures.into_iter().next();
             report.verdict = s.as_ref().map(|s| s.verdict).unwrap_or(report.verdict);
+            // The pinned certificates are the list's signers (TS 119 612 5.3.13), not CAs
+            // whose every subordinate may sign it: the signing certificate must be one of them.
+            let signer = s.as_ref().and_then(|s| s.signer.as_ref()).map(|c| c.sha256.clone());
+            if report.verdict == Verdict::Passed && !signer.is_some_and(|h| signers.iter().any(|p| p.sha256_hex() == h))
+            {
+                report.verdict = Verdict::Indeterminate(IndeterminateSub::NoSigningCertificateFound);
+                report.warnings.push(Message {
+                    level: Level::Error,
+                    code: "LIST_SIGNER_NOT_PINNED",
+                    text: "the list is signed by a certificate that chains to a pinned one but is not itself pinned"
+                        .into(),
+                });
+            }
             report.signature = s;
             if refused_as_stale && report.verdict == Verdict::Passed {
                 report.verdict = Verdict::Indeterminate(IndeterminateSub::TryLater);
