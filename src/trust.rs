@@ -56,7 +56,8 @@ pub trait TrustSource: Send + Sync {
 pub struct TrustSnapshot {
     /// SHA-256 over the sorted SHA-256 values of the lists (hex, one per line).
     pub digest: String,
-    /// The lists: territory, sequence number and SHA-256 of each.
+    /// The lists: territory, sequence number and SHA-256 of each; lists of lists (pinned by no
+    /// other list) first, then by territory and sequence number.
     pub lists: Vec<ListRef>,
 }
 
@@ -82,6 +83,10 @@ pub struct ListRef {
     /// SHA-256 of the list of lists that pinned its signer, when one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned_by: Option<String>,
+    /// Why the list gave no anchors, when it gave none: the first error its verification
+    /// reported, or what the policy refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Several trust sources as one (operator anchors and trusted lists, say): the union of their

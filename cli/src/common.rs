@@ -89,6 +89,7 @@ impl ValidationArgs {
             Some(p) => load::policy(p)?,
             None => confia::policy::Policy::default(),
         };
+        self.check_list_options()?;
         let trust: Arc<dyn confia::trust::TrustSource> = if self.trusted_lists.is_empty() && self.tl_cache.is_none() {
             Arc::new(anchors)
         } else {
@@ -128,6 +129,23 @@ impl ValidationArgs {
         let options = RefreshOptions { mode, policy: policy.clone(), attempts: 1, parallel: 1 };
         lists_from_cache(&cache, &self.lotl_url, &signers, &options)
             .map_err(|e| Failure::unreadable(format!("{}: {e}", dir.display())))
+    }
+
+    /// Options that would otherwise be ignored quietly: a pinned signer with nothing to verify,
+    /// a list with nothing to verify it against.
+    fn check_list_options(&self) -> Result<(), Failure> {
+        if !self.tl_signers.is_empty() && self.trusted_lists.is_empty() {
+            return Err(Failure::usage("--tl-signer pins the signer of a --trusted-list, and none is given"));
+        }
+        if !self.lotl_signers.is_empty() && self.lotl.is_none() && self.tl_cache.is_none() {
+            return Err(Failure::usage("--lotl-signer pins the signer of a --lotl or --tl-cache, and none is given"));
+        }
+        if !self.trusted_lists.is_empty() && self.tl_signers.is_empty() && self.lotl.is_none() {
+            return Err(Failure::usage(
+                "--trusted-list needs a pinned signer: --tl-signer CERT, or --lotl FILE --lotl-signer CERT",
+            ));
+        }
+        Ok(())
     }
 
     /// Reads and verifies the --trusted-list files (and the --lotl that pins their signers).

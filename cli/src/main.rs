@@ -33,7 +33,7 @@ pub mod exit {
 #[command(
     name = "confia",
     version,
-    about = "Validate and create CAdES advanced electronic signatures (ETSI EN 319 102-1 / EN 319 122-1)",
+    about = "Validate and create CAdES and XAdES advanced electronic signatures (ETSI EN 319 102-1, EN 319 122-1, EN 319 132-1), with trust from anchors or ETSI TS 119 612 trusted lists",
     after_help = "EXIT CODES (verify):\n  0  every signature TOTAL_PASSED\n  1  at least one TOTAL_FAILED\n  2  usage error\n  3  at least one INDETERMINATE, none TOTAL_FAILED\n  4  unreadable input or no signature found\n\nEXIT CODES (cert verify):\n  0  valid\n  1  invalid (no valid path, a constraint fails, revoked, expired)\n  2  usage error\n  3  cannot decide (no usable revocation information)\n  4  unreadable input"
 )]
 struct Cli {
@@ -43,12 +43,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate the signatures of a CMS/CAdES file and print a report.
+    /// Validate the signatures of a CMS/CAdES or XML (XAdES, XMLDSig) file and print a report.
     #[command(
         after_help = "EXIT CODES:\n  0  every signature (and counter-signature) TOTAL_PASSED\n  1  at least one TOTAL_FAILED\n  2  usage error (also: --content with a signature that carries its own content)\n  3  at least one INDETERMINATE, none TOTAL_FAILED\n  4  unreadable input or no signature found"
     )]
     Verify(verify::Args),
-    /// Create a CAdES-BASELINE-B signature.
+    /// Create a CAdES-BASELINE-B or XAdES-BASELINE-B signature, or counter-sign one.
     #[command(
         after_help = "EXIT CODES:\n  0  signature written\n  1  signing failed, or the new signature would invalidate one the input carries (nothing written)\n  2  usage error (output is the input, exists without --force, is not a regular file; certificate does not match the key)\n  4  unreadable key, certificate or input"
     )]
@@ -62,7 +62,7 @@ enum Command {
     /// Trusted lists (ETSI TS 119 612).
     #[command(
         subcommand,
-        after_help = "EXIT CODES (tl verify):\n  0  TOTAL_PASSED\n  1  TOTAL_FAILED\n  2  usage error\n  3  INDETERMINATE\n  4  unreadable or non-compliant list (strict mode)"
+        after_help = "EXIT CODES (tl verify):\n  0  TOTAL_PASSED\n  1  TOTAL_FAILED\n  2  usage error\n  3  INDETERMINATE\n  4  unreadable or non-compliant list (strict mode)\n\nEXIT CODES (tl show):\n  0  read\n  4  unreadable\n\nEXIT CODES (tl fetch):\n  0  every list current in the cache\n  1  the list of lists could not be fetched or verified\n  3  some lists are not current (each one's reason is printed)"
     )]
     Tl(tl::Command),
 }

@@ -19,7 +19,8 @@ const MAX_LIST_SIZE: u64 = 64 * 1024 * 1024;
 pub enum Command {
     /// Verify a trusted list's signature against its pinned signer certificate(s).
     Verify(VerifyArgs),
-    /// Print a readable summary of a list: scheme, pointers, providers, services, statuses.
+    /// Print a readable summary of a list: scheme, pointers, providers, services, statuses
+    /// (read leniently; the signature is not verified).
     Show(ShowArgs),
     /// Fetch a list of lists and every list it points to over HTTPS into a cache directory,
     /// verifying each against its pinned signers (conditional requests, anti-rollback).
@@ -62,7 +63,8 @@ pub struct VerifyArgs {
     /// A certificate pinned as the list's signer (PEM or DER). Repeatable.
     #[arg(long = "signer", value_name = "CERT", required = true)]
     signers: Vec<PathBuf>,
-    /// Validation time, RFC 3339 (default: now).
+    /// The time the list is to be used at, RFC 3339 (default: now): a next update before it is
+    /// reported and the policy decides. The signature is checked at the list's issue time.
     #[arg(long, value_name = "RFC3339", value_parser = load::time_arg)]
     at: Option<time::OffsetDateTime>,
     /// Read lists that deviate from TS 119 612, recording each deviation as a warning.
@@ -78,11 +80,9 @@ pub struct VerifyArgs {
 
 #[derive(clap::Args)]
 pub struct ShowArgs {
-    /// The list (XML).
+    /// The list (XML). It is read leniently (every deviation from TS 119 612 is listed at the
+    /// end) and its signature is not verified: `confia tl verify` does that.
     file: PathBuf,
-    /// Read lists that deviate from TS 119 612 (the default for `show`: it only reads).
-    #[arg(long, default_value_t = true)]
-    lenient: bool,
 }
 
 pub fn run(c: Command) -> Result<u8, Failure> {
@@ -160,7 +160,7 @@ fn verify(a: VerifyArgs) -> Result<u8, Failure> {
         None => Policy::default(),
     };
     let at = a.at.unwrap_or_else(time::OffsetDateTime::now_utc);
-    let (_, report) = verify_list(input, &signers, ListTime::At(at), mode(a.lenient), policy)
+    let (_, report) = verify_list(input, &signers, ListTime::UsedAt(at), mode(a.lenient), policy)
         .map_err(|e| Failure::unreadable(format!("{}: {e}", a.file.display())))?;
     match a.format {
         Format::Json => {
@@ -185,23 +185,21 @@ fn render(r: &ListReport) -> String {
     }
     let _ = writeln!(out, "  sha256:      {}", r.sha256);
     let _ = writeln!(out, "  services:    {}   pointers: {}", r.services, r.pointers);
-    if let Some(s) = &r.signature {
-        if let Some(c) = &s.signer {
-            let _ = writeln!(out, "  signer:      {}", c.subject);
-        }
-        for m in &s.messages {
-            let _ = writeln!(out, "  {:?} {}: {}", m.level, m.code, m.text);
-        }
+    if let Some(c) = r.signature.as_ref().and_then(|s| s.signer.as_ref()) {
+        let _ = writeln!(out, "  signer:      {}", c.subject);
     }
-    for m in &r.warnings {
-        let _ = writeln!(out, "  {:?} {}: {}", m.level, m.code, m.text);
+    // The list's own findings, then its signature's (the JSON keeps them apart: `warnings` and
+    // `signature.messages`).
+    let signature = r.signature.iter().flat_map(|s| s.messages.iter());
+    for m in r.warnings.iter().chain(signature) {
+        let _ = writeln!(out, "  {} {}: {}", m.level.label(), m.code, m.text);
     }
     out
 }
 
 fn show(a: ShowArgs) -> Result<u8, Failure> {
     let input = load::read_limited(&a.file, MAX_LIST_SIZE)?;
-    let list = confia::tl::parse::parse(input, mode(a.lenient))
+    let list = confia::tl::parse::parse(input, Mode::Lenient)
         .map_err(|e| Failure::unreadable(format!("{}: {e}", a.file.display())))?;
     print!("{}", summary(&list));
     Ok(exit::PASSED)
@@ -219,6 +217,7 @@ fn summary(l: &TrustedList) -> String {
         rfc3339(l.issue_date),
         l.next_update.map(rfc3339).unwrap_or("none (closed)".into())
     );
+    let _ = writeln!(out, "signature: not verified here (confia tl verify checks it against a pinned signer)");
     for p in &l.pointers {
         let _ = writeln!(
             out,
@@ -236,7 +235,7 @@ fn summary(l: &TrustedList) -> String {
             let certs = s.identities.iter().filter(|i| matches!(i, DigitalIdentity::Certificate { .. })).count();
             let _ = writeln!(
                 out,
-                "  {} | {:?} since {} | {} | {} certificate(s), {} qualification(s), {} history entr(y/ies)",
+                "  {} | {:?} since {} | {} | certificates: {}, qualifications: {}, history entries: {}",
                 s.service_type.rsplit("/Svctype/").next().unwrap_or(&s.service_type),
                 s.status,
                 s.status_start.date(),

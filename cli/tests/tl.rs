@@ -52,6 +52,7 @@ fn the_eu_lotl_verifies_and_its_broken_copy_fails() {
     let o = confia(&["tl", "show", &pe]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("UnderSupervision"));
+    assert!(stdout(&o).contains("signature: not verified"), "{}", stdout(&o));
 }
 
 #[test]
@@ -100,7 +101,23 @@ fn a_signature_is_trusted_through_the_bundled_demo_list() {
         assert_eq!(c, 3, "{j}");
         assert_eq!(j["signatures"][0]["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
         assert_ne!(j["trust_snapshot"]["lists"][0]["indication"], "TOTAL_PASSED");
+        // The report says why the list gave nothing.
+        assert!(j["trust_snapshot"]["lists"][0]["reason"].is_string(), "{j}");
     }
+
+    // Options that would be ignored are usage errors.
+    for args in [
+        &["verify", &sample, "--tl-signer", &tl_signer][..],
+        &["verify", &sample, "--lotl-signer", &tl_signer][..],
+        &["verify", &sample, "--trusted-list", &list][..],
+    ] {
+        let o = confia(args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+    }
+    // A file that is not a certificate is named as such.
+    let o = confia(&["verify", &sample, "--trusted-list", &list, "--tl-signer", &list]);
+    assert_eq!(code(&o), 4);
+    assert!(stderr(&o).contains("neither a PEM CERTIFICATE block nor DER"), "{}", stderr(&o));
 }
 
 #[test]
@@ -168,24 +185,30 @@ fn a_real_czech_signature_is_trusted_through_the_eu_lotl_and_the_cz_list() {
     ];
     let (c, j) = json(&args);
     assert_eq!(c, 0, "{j}");
-    assert_eq!(j["trust_snapshot"]["lists"][0]["territory"], "CZ");
+    // The list of lists first, then the list whose signer it pinned.
+    let lists = &j["trust_snapshot"]["lists"];
+    assert_eq!((&lists[0]["territory"], &lists[1]["territory"]), (&"EU".into(), &"CZ".into()), "{lists}");
+    assert_eq!(lists[1]["pinned_by"], lists[0]["sha256"], "{lists}");
     let text = j["signatures"][0]["messages"].to_string();
     assert!(text.contains("CZ trusted list #77") && text.contains("I.CA"), "{text}");
     assert!(!text.contains("DATA_OBJECT_FORMAT_UNMATCHED"), "{text}");
-    // Without the LOTL nothing pins the CZ list's signer: it is not trusted.
-    let (c, j) = json(&[
-        "verify",
-        &sig,
-        "--no-revocation-check",
-        "--trusted-list",
-        &cz,
-        "--at",
-        "2015-01-01T00:00:00Z",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(c, 3, "{j}");
-    assert_eq!(j["signatures"][0]["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
+    // Without the LOTL nothing pins the CZ list's signer: a usage error, not a list quietly
+    // left unused.
+    let o = confia(&["verify", &sig, "--no-revocation-check", "--trusted-list", &cz, "--at", "2015-01-01T00:00:00Z"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--trusted-list needs a pinned signer"), "{}", stderr(&o));
+
+    // `tl verify` checks the signature at the list's issue time as `verify` does (the CZ
+    // signer's certificate has expired since); today the list is past its next update, which
+    // the default policy warns about.
+    let cz_signer = p("dss/anchors/Ing._Radom_C3_ADr_C5_A0imek.pem");
+    let (c, j) = json(&["tl", "verify", &cz, "--signer", &cz_signer, "--format", "json"]);
+    assert_eq!((c, j["indication"].as_str()), (0, Some("TOTAL_PASSED")), "{j}");
+    assert!(j["warnings"].to_string().contains("NEXT_UPDATE_PASSED"), "{j}");
+    // Asked for a time before the list existed: said so.
+    let (_, j) =
+        json(&["tl", "verify", &cz, "--signer", &cz_signer, "--at", "2015-01-01T00:00:00Z", "--format", "json"]);
+    assert!(j["warnings"].to_string().contains("LIST_NOT_YET_ISSUED"), "{j}");
 }
 
 /// A minimal HTTP/1.1 server on 127.0.0.1 for `confia tl fetch`: fixed responses per path,

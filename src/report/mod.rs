@@ -189,6 +189,17 @@ pub enum Level {
     Info,
 }
 
+impl Level {
+    /// The label text reports use, padded to one width: `ERROR`, `WARN `, `INFO `.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Error => "ERROR",
+            Level::Warning => "WARN ",
+            Level::Info => "INFO ",
+        }
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Message {

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use time::OffsetDateTime;
 
-use super::{CertificateReport, Level, Message, PolicyRef, Report, SignatureReport, rfc3339};
+use super::{CertificateReport, Message, PolicyRef, Report, SignatureReport, rfc3339};
 use crate::revocation::RevocationResult;
 
 /// The lines every report starts with: time, policy, revocation requirement.
@@ -37,6 +37,9 @@ pub fn render_text(r: &Report) -> String {
                 "                 {} #{} {}{state} (sha256 {})",
                 l.territory, l.sequence, l.verdict, l.sha256
             );
+            if let Some(reason) = &l.reason {
+                let _ = writeln!(out, "                   {reason}");
+            }
         }
     }
     let _ = writeln!(out, "Signatures:      {}", r.signatures.len());
@@ -146,11 +149,6 @@ fn revocation_lines(out: &mut String, pad: &str, results: &[RevocationResult]) {
 
 fn message_lines(out: &mut String, pad: &str, messages: &[Message]) {
     for m in messages {
-        let level = match m.level {
-            Level::Error => "ERROR",
-            Level::Warning => "WARN ",
-            Level::Info => "INFO ",
-        };
-        let _ = writeln!(out, "{pad}  {level} {}: {}", m.code, m.text);
+        let _ = writeln!(out, "{pad}  {} {}: {}", m.level.label(), m.code, m.text);
     }
 }

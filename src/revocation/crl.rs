@@ -242,6 +242,9 @@ impl Crl {
     pub fn from_pem_or_der(data: &[u8]) -> Result<Vec<Self>, CrlError> {
         match crate::pem::decode_all(data, &["X509 CRL"]) {
             Some(blocks) => blocks.iter().map(|b| Self::from_der(b)).collect(),
+            None if data.first() != Some(&0x30) => {
+                Err(CrlError::Malformed("neither a PEM X509 CRL block nor DER".into()))
+            }
             None => Ok(vec![Self::from_der(data)?]),
         }
     }

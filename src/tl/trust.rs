@@ -89,9 +89,17 @@ impl ListTrust {
             });
             let stale = own.clone().or(inherited);
             let pinner_verified = pinner.is_none_or(|(_, r)| r.verdict == Verdict::Passed);
-            let used = report.verdict == Verdict::Passed
-                && pinner_verified
-                && !(stale.is_some() && level == ConstraintLevel::Fail);
+            let refused_as_stale = stale.is_some() && level == ConstraintLevel::Fail;
+            let used = report.verdict == Verdict::Passed && pinner_verified && !refused_as_stale;
+            let reason = if used {
+                None
+            } else if report.verdict != Verdict::Passed {
+                first_error(report)
+            } else if !pinner_verified {
+                Some("the list of lists that pins its signer did not verify".into())
+            } else {
+                stale.clone().map(|s| format!("{s} (policy: trusted_list_next_update FAIL)"))
+            };
             refs.push(ListRef {
                 territory: list.territory.clone(),
                 sequence: list.sequence,
@@ -101,6 +109,7 @@ impl ListTrust {
                 expired: own.is_some(),
                 used,
                 pinned_by: report.pinned_by.clone(),
+                reason,
             });
             if !used {
                 continue;
@@ -142,9 +151,20 @@ impl ListTrust {
                 }
             }
         }
-        refs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
-        let joined: String = refs.iter().map(|r| format!("{}\n", r.sha256)).collect();
+        // The digest does not depend on the order the lists came in; the report shows lists of
+        // lists (pinned by no other list) first, then by territory and sequence number.
+        let mut hashes: Vec<&str> = refs.iter().map(|r| r.sha256.as_str()).collect();
+        hashes.sort_unstable();
+        let joined: String = hashes.iter().map(|h| format!("{h}\n")).collect();
         let digest = hex::encode(crate::crypto::DigestAlgorithm::Sha256.digest(joined.as_bytes()));
+        refs.sort_by(|a, b| {
+            (a.pinned_by.is_some(), &a.territory, a.sequence, &a.sha256).cmp(&(
+                b.pinned_by.is_some(),
+                &b.territory,
+                b.sequence,
+                &b.sha256,
+            ))
+        });
         ListTrust { sets: sets.map(Arc::new), provenance, findings, snapshot: TrustSnapshot { digest, lists: refs } }
     }
 
@@ -157,6 +177,13 @@ impl ListTrust {
     pub fn is_empty(&self) -> bool {
         self.provenance.is_empty()
     }
+}
+
+/// The first error a list's verification reported, as `CODE: text`: the list's own findings
+/// first (a scope or pinning failure), then its signature's.
+fn first_error(report: &ListReport) -> Option<String> {
+    let signature = report.signature.iter().flat_map(|s| s.messages.iter());
+    report.warnings.iter().chain(signature).find(|m| m.level == Level::Error).map(|m| format!("{}: {}", m.code, m.text))
 }
 
 impl TrustSource for ListTrust {

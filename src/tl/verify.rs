@@ -56,18 +56,24 @@ pub struct ListReport {
     pub pinned_by: Option<String>,
 }
 
-/// When a list's signature is checked.
+/// The time a list is verified for. Its signature is always checked at the list's issue time
+/// (a list is a statement made when it was issued, which is how a list serves validations at
+/// other times); what varies is whether its currency is judged too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListTime {
-    /// At this time (a next update before it is warned about).
-    At(OffsetDateTime),
-    /// At the list's own issue time: a list is a statement made when it was issued, so this is
-    /// how lists serve as trust for validations at other times.
+    /// The list is in use at this time: a next update before it (or a closed list) is reported
+    /// and the policy's `trusted_list_next_update` decides, and a time before the list's issue
+    /// date is reported as a warning (the list did not exist yet).
+    UsedAt(OffsetDateTime),
+    /// As issued only: its currency is left to whoever uses it (a trust source judges it at each
+    /// validation time).
     Issued,
 }
 
-/// Reads `input` as a trusted list and verifies its signature at `when` with `signers` pinned
-/// as trust anchors (no revocation data is required for a pinned signer).
+/// Reads `input` as a trusted list and verifies its signature at the list's issue time with
+/// `signers` pinned as trust anchors (no revocation data is required for a pinned signer), and
+/// judges its currency for the use `when` names. The certificate that signed the list must be
+/// one of `signers`.
 ///
 /// `input` is borrowed or owned: an owned buffer is released as soon as the list is parsed,
 /// which lowers the peak memory of a verification by the size of the list.
@@ -84,14 +90,22 @@ pub fn verify_list<'a>(
     drop(input);
     let list = super::parse::read(&doc, mode)?;
     let mut warnings: Vec<Message> = list.deviations.iter().map(deviation).collect();
-    let at = match when {
-        ListTime::At(t) => t,
-        ListTime::Issued => list.issue_date,
+    let signed_at = list.issue_date;
+    let used_at = match when {
+        ListTime::UsedAt(t) => t,
+        ListTime::Issued => signed_at,
     };
+    if used_at < list.issue_date {
+        warnings.push(Message {
+            level: Level::Warning,
+            code: "LIST_NOT_YET_ISSUED",
+            text: format!("the list was issued at {}, after the time asked", crate::report::rfc3339(list.issue_date)),
+        });
+    }
     // A list past its next update (or closed) at the time asked: the policy's level decides,
     // FAIL making the list INDETERMINATE (a newer list is due: TRY_LATER).
     let level = policy.constraints.trusted_list_next_update;
-    let stale = super::trust::is_expired(&list, at) && level != ConstraintLevel::Ignore;
+    let stale = super::trust::is_expired(&list, used_at) && level != ConstraintLevel::Ignore;
     if stale {
         let due = match list.next_update {
             Some(n) => format!("the list's next update ({}) is before the validation time", crate::report::rfc3339(n)),
@@ -110,7 +124,7 @@ pub fn verify_list<'a>(
     for s in signers {
         anchors.add(s.clone());
     }
-    let mut config = ValidationConfig::new(at, Arc::new(anchors));
+    let mut config = ValidationConfig::new(signed_at, Arc::new(anchors));
     config.revocation_checking = RevocationChecking::Disabled;
     config.policy = policy;
     let validator = Validator::new(config);

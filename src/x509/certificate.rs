@@ -286,6 +286,11 @@ impl Certificate {
     pub fn from_pem_or_der(data: &[u8]) -> Result<Vec<Self>, CertificateError> {
         match crate::pem::decode_all(data, &["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]) {
             Some(blocks) => blocks.iter().map(|b| Self::from_der(b)).collect(),
+            // Neither a PEM certificate block nor a DER SEQUENCE: say so rather than report
+            // whatever a DER decoder makes of, say, an XML file.
+            None if data.first() != Some(&0x30) => {
+                Err(CertificateError::Malformed("neither a PEM CERTIFICATE block nor DER".into()))
+            }
             None => Ok(vec![Self::from_der(data)?]),
         }
     }
