@@ -47,11 +47,11 @@ pub struct ValidationArgs {
     /// A certificate pinned as signer of the --trusted-list files. Repeatable.
     #[arg(long = "tl-signer", value_name = "CERT")]
     pub tl_signers: Vec<PathBuf>,
-    /// A list of lists; the signers it pins for a territory verify that territory's
-    /// --trusted-list.
-    #[arg(long, value_name = "FILE", requires = "lotl_signers")]
-    pub lotl: Option<PathBuf>,
-    /// A certificate pinned as signer of the --lotl. Repeatable.
+    /// A list of lists (the EU LOTL, a regional one); the signers it pins for a territory verify
+    /// that territory's --trusted-list. Repeatable: each must verify with a --lotl-signer.
+    #[arg(long = "lotl", value_name = "FILE", requires = "lotl_signers")]
+    pub lotls: Vec<PathBuf>,
+    /// A certificate pinned as signer of the lists of lists (--lotl, --tl-cache). Repeatable.
     #[arg(long = "lotl-signer", value_name = "CERT")]
     pub lotl_signers: Vec<PathBuf>,
     /// Read trusted lists that deviate from TS 119 612 (each deviation is reported).
@@ -137,10 +137,10 @@ impl ValidationArgs {
         if !self.tl_signers.is_empty() && self.trusted_lists.is_empty() {
             return Err(Failure::usage("--tl-signer pins the signer of a --trusted-list, and none is given"));
         }
-        if !self.lotl_signers.is_empty() && self.lotl.is_none() && self.tl_cache.is_none() {
+        if !self.lotl_signers.is_empty() && self.lotls.is_empty() && self.tl_cache.is_none() {
             return Err(Failure::usage("--lotl-signer pins the signer of a --lotl or --tl-cache, and none is given"));
         }
-        if !self.trusted_lists.is_empty() && self.tl_signers.is_empty() && self.lotl.is_none() {
+        if !self.trusted_lists.is_empty() && self.tl_signers.is_empty() && self.lotls.is_empty() {
             return Err(Failure::usage(
                 "--trusted-list needs a pinned signer: --tl-signer CERT, or --lotl FILE --lotl-signer CERT",
             ));
@@ -148,7 +148,8 @@ impl ValidationArgs {
         Ok(())
     }
 
-    /// Reads and verifies the --trusted-list files (and the --lotl that pins their signers).
+    /// Reads and verifies the --trusted-list files (and the lists of lists that pin their
+    /// signers).
     fn lists(
         &self,
         policy: &confia::policy::Policy,
@@ -161,13 +162,14 @@ impl ValidationArgs {
             verify_list(data, signers, ListTime::Issued, mode, policy.clone())
                 .map_err(|e| Failure::unreadable(format!("{}: {e}", p.display())))
         };
-        let mut lotl_pins: Vec<(String, Arc<confia::x509::Certificate>)> = Vec::new();
-        let mut verified_lotl = None;
-        if let Some(p) = &self.lotl {
-            let mut signers = Vec::new();
-            for s in &self.lotl_signers {
-                signers.extend(load::certificates(s)?);
-            }
+        // (territory, pinned signer, SHA-256 of the list of lists that pins it)
+        let mut lotl_pins: Vec<(String, Arc<confia::x509::Certificate>, String)> = Vec::new();
+        let mut verified_lotls = Vec::new();
+        let mut signers = Vec::new();
+        for s in &self.lotl_signers {
+            signers.extend(load::certificates(s)?);
+        }
+        for p in &self.lotls {
             let (lotl, report) = verify(p, load::read_limited(p, 64 * 1024 * 1024)?, &signers)?;
             if report.verdict != confia::validation::Verdict::Passed {
                 return Err(Failure::unreadable(format!(
@@ -178,10 +180,10 @@ impl ValidationArgs {
             }
             for ptr in lotl.pointers.iter().filter(|p| p.is_xml()) {
                 for c in &ptr.signers {
-                    lotl_pins.push((ptr.territory.clone().unwrap_or_default(), c.clone()));
+                    lotl_pins.push((ptr.territory.clone().unwrap_or_default(), c.clone(), report.sha256.clone()));
                 }
             }
-            verified_lotl = Some((lotl, report));
+            verified_lotls.push((lotl, report));
         }
         let mut tl_signers = Vec::new();
         for s in &self.tl_signers {
@@ -194,20 +196,22 @@ impl ValidationArgs {
             let mut signers = tl_signers.clone();
             if !lotl_pins.is_empty() {
                 let territory = confia::tl::parse::territory(&data).unwrap_or_default();
-                signers.extend(lotl_pins.iter().filter(|(t, _)| *t == territory).map(|(_, c)| c.clone()));
+                signers.extend(lotl_pins.iter().filter(|(t, ..)| *t == territory).map(|(_, c, _)| c.clone()));
             }
             let (list, mut report) = verify(p, data, &signers)?;
-            // Verified with a key the list of lists pins: the list is only as current as it.
+            // Verified with a key a list of lists pins: the list is only as current as that list
+            // of lists (the first that pins the key for the territory).
             let signer = report.signature.as_ref().and_then(|s| s.signer.as_ref()).map(|c| c.sha256.clone());
-            if let (Some(signer), Some((_, lotl_report))) = (signer, &verified_lotl)
-                && lotl_pins.iter().any(|(_, c)| c.sha256_hex() == signer)
-            {
-                report.pinned_by = Some(lotl_report.sha256.clone());
+            if let Some(signer) = signer {
+                report.pinned_by = lotl_pins
+                    .iter()
+                    .find(|(t, c, _)| *t == report.territory && c.sha256_hex() == signer)
+                    .map(|(.., lotl)| lotl.clone());
             }
             out.push((list, report));
         }
-        // The list of lists is part of the trust used: the snapshot names it too.
-        out.extend(verified_lotl);
+        // The lists of lists are part of the trust used: the snapshot names them too.
+        out.extend(verified_lotls);
         Ok(out)
     }
 }

@@ -189,6 +189,22 @@ fn a_real_czech_signature_is_trusted_through_the_eu_lotl_and_the_cz_list() {
     let lists = &j["trust_snapshot"]["lists"];
     assert_eq!((&lists[0]["territory"], &lists[1]["territory"]), (&"EU".into(), &"CZ".into()), "{lists}");
     assert_eq!(lists[1]["pinned_by"], lists[0]["sha256"], "{lists}");
+
+    // Two lists of lists, each pinned by its own signer, each pinning the signer of its list:
+    // every list is tied to the list of lists that pinned it.
+    let (demo_lotl, demo_signer) =
+        (format!("{}/../trust-lists/demo-lotl.xml", env!("CARGO_MANIFEST_DIR")), v("pki/lotl-signer.pem"));
+    let uy = demo_list();
+    let mut both = args.to_vec();
+    both.splice(3..3, ["--lotl", &demo_lotl, "--lotl-signer", &demo_signer, "--trusted-list", &uy]);
+    let (c, j) = json(&both);
+    assert_eq!(c, 0, "{j}");
+    let lists = &j["trust_snapshot"]["lists"];
+    let order: Vec<&str> = (0..4).filter_map(|i| lists[i]["territory"].as_str()).collect();
+    assert_eq!(order, ["EU", "XM", "CZ", "UY"], "{lists}");
+    assert_eq!(lists[2]["pinned_by"], lists[0]["sha256"], "{lists}");
+    assert_eq!(lists[3]["pinned_by"], lists[1]["sha256"], "{lists}");
+    assert!((0..4).all(|i| lists[i]["indication"] == "TOTAL_PASSED"), "{lists}");
     let text = j["signatures"][0]["messages"].to_string();
     assert!(text.contains("CZ trusted list #77") && text.contains("I.CA"), "{text}");
     assert!(!text.contains("DATA_OBJECT_FORMAT_UNMATCHED"), "{text}");
