@@ -385,7 +385,7 @@ fn tl_fetch_against_a_local_server() {
     let cache = work.path().join("cache");
     let lotl_url = format!("{}/lotl.xml", server.base);
     let signer = v("pki/signer-rsa.pem");
-    let fetch = |extra: &[&str]| {
+    let run = |extra: &[&str]| {
         let mut args = vec![
             "tl",
             "fetch",
@@ -399,11 +399,15 @@ fn tl_fetch_against_a_local_server() {
             "2",
             "--attempts",
             "2",
-            "--format",
-            "json",
         ];
         args.extend_from_slice(extra);
-        json(&args)
+        confia(&args)
+    };
+    let fetch = |extra: &[&str]| {
+        let o = run(&[extra, &["--format", "json"]].concat());
+        let j: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("JSON ({e}): {}", stderr(&o)));
+        (code(&o), j)
     };
     let outcome = |j: &serde_json::Value, i: usize| j[i]["outcome"].as_str().unwrap_or("").to_string();
 
@@ -466,17 +470,7 @@ fn tl_fetch_against_a_local_server() {
     // newest), and flagged as stale in the progress lines.
     let stale = list_xml("UY", 10, false, "").replace("2027-06-01T00:00:00Z", "2026-07-01T00:00:00Z");
     set("/uy.xml", server::Reply::Ok(sign_list(work.path(), &stale, "ec")));
-    let o = confia(&[
-        "tl",
-        "fetch",
-        "--lotl-url",
-        &lotl_url,
-        "--lotl-signer",
-        &signer,
-        "--cache",
-        cache.to_str().unwrap(),
-        "--allow-loopback-http",
-    ]);
+    let o = run(&["--allow-loopback-http"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stderr(&o).contains("updated to #10 (STALE: next update was due 2026-07-01T00:00:00Z)"), "{}", stderr(&o));
 }
