@@ -54,6 +54,11 @@ pub struct ValidationArgs {
     /// A certificate pinned as signer of the lists of lists (--lotl, --tl-cache). Repeatable.
     #[arg(long = "lotl-signer", value_name = "CERT")]
     pub lotl_signers: Vec<PathBuf>,
+    /// A pivot list of lists (EU LOTL key changes), oldest first: the first verifies with a
+    /// --lotl-signer, each next one with the keys the previous pins, and the keys the newest
+    /// pins may sign the --lotl. Repeatable.
+    #[arg(long = "lotl-pivot", value_name = "FILE", requires = "lotls")]
+    pub lotl_pivots: Vec<PathBuf>,
     /// Read trusted lists that deviate from TS 119 612 (each deviation is reported).
     #[arg(long)]
     pub lenient_lists: bool,
@@ -169,6 +174,7 @@ impl ValidationArgs {
         for s in &self.lotl_signers {
             signers.extend(load::certificates(s)?);
         }
+        let (signers, pivots) = pivoted(&self.lotl_pivots, signers, mode, policy)?;
         for p in &self.lotls {
             let (lotl, report) = verify(p, load::read_limited(p, 64 * 1024 * 1024)?, &signers)?;
             if report.verdict != confia::validation::Verdict::Passed {
@@ -210,8 +216,39 @@ impl ValidationArgs {
             }
             out.push((list, report));
         }
-        // The lists of lists are part of the trust used: the snapshot names them too.
+        // The lists of lists (and the pivots that led to their keys) are part of the trust
+        // used: the snapshot names them too.
         out.extend(verified_lotls);
+        out.extend(pivots);
         Ok(out)
     }
 }
+
+/// The keys that may sign a list of lists: `pinned`, and the keys the chain of `pivots`
+/// (files, oldest first) leads to from them; with the pivots read, for the snapshot.
+pub fn pivoted(
+    pivots: &[PathBuf],
+    pinned: Vec<Arc<confia::x509::Certificate>>,
+    mode: confia::tl::Mode,
+    policy: &confia::policy::Policy,
+) -> Result<PivotedKeys, Failure> {
+    if pivots.is_empty() {
+        return Ok((pinned, Vec::new()));
+    }
+    let mut bytes = Vec::new();
+    for p in pivots {
+        bytes.push(load::read_limited(p, 64 * 1024 * 1024)?);
+    }
+    let refs: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+    let followed = confia::tl::pivot::follow(&refs, &pinned, mode, policy).map_err(|e| {
+        let file = match &e {
+            confia::tl::pivot::PivotError::Unreadable { index, .. }
+            | confia::tl::pivot::PivotError::NotVerified { index, .. } => pivots[*index].display().to_string(),
+        };
+        Failure::unreadable(format!("{file}: the pivot chain breaks: {e}"))
+    })?;
+    Ok((pinned.into_iter().chain(followed.signers).collect(), followed.pivots))
+}
+
+/// Signing keys for lists of lists, and the pivots that gave some of them.
+pub type PivotedKeys = (Vec<Arc<confia::x509::Certificate>>, Vec<(confia::tl::TrustedList, confia::tl::ListReport)>);

@@ -63,6 +63,11 @@ pub struct VerifyArgs {
     /// A certificate pinned as the list's signer (PEM or DER). Repeatable.
     #[arg(long = "signer", value_name = "CERT", required = true)]
     signers: Vec<PathBuf>,
+    /// For a list of lists whose keys changed: a pivot list, oldest first; the first verifies
+    /// with a --signer, each next one with the keys the previous pins, and the keys the newest
+    /// pins may sign the list. Repeatable.
+    #[arg(long = "pivot", value_name = "FILE")]
+    pivots: Vec<PathBuf>,
     /// The time the list is to be used at, RFC 3339 (default: now): a next update before it is
     /// reported and the policy decides. The signature is checked at the list's issue time.
     #[arg(long, value_name = "RFC3339", value_parser = load::time_arg)]
@@ -160,13 +165,32 @@ fn verify(a: VerifyArgs) -> Result<u8, Failure> {
         None => Policy::default(),
     };
     let at = a.at.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let (signers, pivots) = crate::common::pivoted(&a.pivots, signers, mode(a.lenient), &policy)?;
     let (_, report) = verify_list(input, &signers, ListTime::UsedAt(at), mode(a.lenient), policy)
         .map_err(|e| Failure::unreadable(format!("{}: {e}", a.file.display())))?;
     match a.format {
         Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&report).map_err(|e| Failure::unreadable(e.to_string()))?)
+            let mut j = serde_json::to_value(&report).map_err(|e| Failure::unreadable(e.to_string()))?;
+            if !pivots.is_empty() {
+                let mut chain = Vec::new();
+                for (_, r) in &pivots {
+                    // {territory, sequence, sha256, indication, sub_indication}
+                    let mut p = serde_json::to_value(r.verdict).map_err(|e| Failure::unreadable(e.to_string()))?;
+                    p["territory"] = r.territory.clone().into();
+                    p["sequence"] = r.sequence.into();
+                    p["sha256"] = r.sha256.clone().into();
+                    chain.push(p);
+                }
+                j["pivots"] = serde_json::Value::Array(chain);
+            }
+            println!("{}", serde_json::to_string_pretty(&j).map_err(|e| Failure::unreadable(e.to_string()))?)
         }
-        Format::Text => print!("{}", render(&report)),
+        Format::Text => {
+            print!("{}", render(&report));
+            for (_, r) in &pivots {
+                println!("  pivot:       {} #{} {} (sha256 {})", r.territory, r.sequence, r.verdict, r.sha256);
+            }
+        }
     }
     Ok(match report.verdict {
         Verdict::Passed => exit::PASSED,

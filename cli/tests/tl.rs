@@ -156,6 +156,60 @@ fn tl_verify_reports_the_demo_list() {
 }
 
 #[test]
+fn eu_lotl_pivots_are_followed_from_files() {
+    let Some(root) = corpus() else { return };
+    let p = |rel: &str| root.join(rel).display().to_string();
+    let cache = "dss/dss-tsl-validation/lotlCache";
+    let pivot = |n: u32| p(&format!("{cache}/tl_pivot_{n}_mp.xml"));
+    // The Official Journal key signed pivot 172 with RSA-1024, which the default policy no
+    // longer accepts; a policy that still does lets the chain start there.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("rsa1024.toml");
+    let text = confia::policy::DEFAULT_POLICY_TOML
+        .replace("min_bits = 1024\nuntil = \"2008-12-31\"", "min_bits = 1024\nuntil = \"2030-12-31\"");
+    assert_ne!(text, confia::policy::DEFAULT_POLICY_TOML);
+    std::fs::write(&policy, text).unwrap();
+    let (oj, policy) = (p("dss/anchors/Pierre_Damas_Signature_.pem"), policy.display().to_string());
+    let (p172, p191, p226, p247) = (pivot(172), pivot(191), pivot(226), pivot(247));
+    let tl_verify = |pivots: &[&str], policy: Option<&str>| {
+        let mut args = vec!["tl", "verify", &p247, "--lenient", "--signer", &oj, "--format", "json"];
+        for f in pivots {
+            args.extend(["--pivot", f]);
+        }
+        if let Some(policy) = policy {
+            args.extend(["--policy", policy]);
+        }
+        let o = confia(&args);
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+        (code(&o), j, stderr(&o))
+    };
+    let (c, j, _) = tl_verify(&[&p172, &p191, &p226], Some(&policy));
+    assert_eq!((c, j["indication"].as_str()), (0, Some("TOTAL_PASSED")), "{j}");
+    let sequences: Vec<u64> = j["pivots"].as_array().unwrap().iter().filter_map(|p| p["sequence"].as_u64()).collect();
+    assert_eq!(sequences, [172, 191, 226], "{j}");
+    // Without the pivots the current keys are not pinned; out of order, or under the default
+    // policy, the chain breaks (exit 4, naming the pivot).
+    let (c, j, _) = tl_verify(&[], Some(&policy));
+    assert_eq!((c, j["indication"].as_str()), (3, Some("INDETERMINATE")), "{j}");
+    let (c, _, e) = tl_verify(&[&p172, &p226, &p191], Some(&policy));
+    assert!(c == 4 && e.contains("tl_pivot_226_mp.xml: the pivot chain breaks"), "{e}");
+    let (c, _, e) = tl_verify(&[&p172, &p191, &p226], None);
+    assert!(c == 4 && e.contains("CRYPTO_CONSTRAINTS_FAILURE_NO_POE"), "{e}");
+
+    // confia verify: the CZ list through list of lists 247, whose keys the pivots lead to; the
+    // snapshot names the pivots too.
+    let (sig, cz) = (p("dss/dss-xades/validation/Signature-X-CZ_SEF-5.xml"), p(&format!("{cache}/CZ.xml")));
+    let mut args = vec!["verify", &sig, "--no-revocation-check", "--lenient-lists", "--lotl", &p247];
+    args.extend(["--lotl-signer", &oj, "--lotl-pivot", &p172, "--lotl-pivot", &p191, "--lotl-pivot", &p226]);
+    args.extend(["--trusted-list", &cz, "--policy", &policy, "--at", "2015-01-01T00:00:00Z", "--format", "json"]);
+    let (c, j) = json(&args);
+    assert_eq!(c, 0, "{j}");
+    let lists = j["trust_snapshot"]["lists"].as_array().unwrap();
+    let names: Vec<String> = lists.iter().map(|l| format!("{}#{}", l["territory"], l["sequence"])).collect();
+    assert_eq!(names, ["\"EU\"#172", "\"EU\"#191", "\"EU\"#226", "\"EU\"#247", "\"CZ\"#77"], "{names:?}");
+}
+
+#[test]
 fn a_real_czech_signature_is_trusted_through_the_eu_lotl_and_the_cz_list() {
     let Some(root) = corpus() else { return };
     let p = |rel: &str| root.join(rel).display().to_string();

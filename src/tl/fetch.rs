@@ -334,7 +334,7 @@ fn through_pivots(
     }
     let refs: Vec<&[u8]> = pivots.iter().map(Vec::as_slice).collect();
     match super::pivot::follow(&refs, pinned, options.mode, &options.policy) {
-        Ok(keys) => pinned.iter().cloned().chain(keys).collect(),
+        Ok(followed) => pinned.iter().cloned().chain(followed.signers).collect(),
         Err(_) => pinned.to_vec(),
     }
 }

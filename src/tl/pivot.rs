@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::model::TrustedList;
-use super::{ListTime, Mode, TlError, verify_list};
+use super::{ListReport, ListTime, Mode, TlError, verify_list};
 use crate::policy::Policy;
 use crate::validation::Verdict;
 use crate::x509::Certificate;
@@ -56,23 +56,35 @@ pub enum PivotError {
     },
 }
 
+/// A pivot chain followed to its end.
+#[derive(Debug, Clone)]
+pub struct Followed {
+    /// The keys the newest pivot pins for the current list of lists (the starting keys when
+    /// there is no pivot).
+    pub signers: Vec<Arc<Certificate>>,
+    /// Each pivot, oldest first, with its verification report: the chain belongs to the trust
+    /// a validation used, so a snapshot can name it.
+    pub pivots: Vec<(TrustedList, ListReport)>,
+}
+
 /// Follows the pivots (`pivots`, oldest first) from the Official Journal keys `oj_signers`,
-/// each verified at its issue time, and returns the keys the newest pivot pins for the
-/// current list of lists.
+/// each verified at its issue time with the keys the previous link pins, to the keys the
+/// newest pivot pins for the current list of lists.
 pub fn follow(
     pivots: &[&[u8]],
     oj_signers: &[Arc<Certificate>],
     mode: Mode,
     policy: &Policy,
-) -> Result<Vec<Arc<Certificate>>, PivotError> {
-    let mut signers = oj_signers.to_vec();
+) -> Result<Followed, PivotError> {
+    let mut followed = Followed { signers: oj_signers.to_vec(), pivots: Vec::new() };
     for (index, bytes) in pivots.iter().enumerate() {
-        let (list, report) = verify_list(*bytes, &signers, ListTime::Issued, mode, policy.clone())
+        let (list, report) = verify_list(*bytes, &followed.signers, ListTime::Issued, mode, policy.clone())
             .map_err(|error| PivotError::Unreadable { index, error })?;
         if report.verdict != Verdict::Passed {
             return Err(PivotError::NotVerified { index, sequence: list.sequence, verdict: report.verdict });
         }
-        signers = next_signers(&list);
+        followed.signers = next_signers(&list);
+        followed.pivots.push((list, report));
     }
-    Ok(signers)
+    Ok(followed)
 }

@@ -131,7 +131,7 @@ fn pivot_chain(corpus: &Corpus) -> Outcome {
         .collect();
     let refs: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
     let signers = match follow(&refs, &next_signers(&oldest), Mode::Lenient, &Policy::default()) {
-        Ok(s) => s,
+        Ok(f) => f.signers,
         Err(e) => return Outcome::Fail(e.to_string()),
     };
     let Ok(input) = std::fs::read(corpus.path(&format!("{CACHE}/tl_pivot_247_mp.xml"))) else {
