@@ -56,8 +56,8 @@ pub trait TrustSource: Send + Sync {
 pub struct TrustSnapshot {
     /// SHA-256 over the sorted SHA-256 values of the lists (hex, one per line).
     pub digest: String,
-    /// The lists: territory, sequence number and SHA-256 of each; lists of lists (pinned by no
-    /// other list) first, then by territory and sequence number.
+    /// The lists: territory, sequence number and SHA-256 of each; lists of lists first, then by
+    /// territory and sequence number.
     pub lists: Vec<ListRef>,
 }
 

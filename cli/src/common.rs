@@ -145,6 +145,12 @@ impl ValidationArgs {
         if !self.lotl_signers.is_empty() && self.lotls.is_empty() && self.tl_cache.is_none() {
             return Err(Failure::usage("--lotl-signer pins the signer of a --lotl or --tl-cache, and none is given"));
         }
+        if !self.lotls.is_empty() && self.trusted_lists.is_empty() {
+            return Err(Failure::usage("--lotl pins the signers of --trusted-list files, and none is given"));
+        }
+        if self.lenient_lists && self.trusted_lists.is_empty() && self.tl_cache.is_none() {
+            return Err(Failure::usage("--lenient-lists reads --trusted-list or --tl-cache lists, and none is given"));
+        }
         if !self.trusted_lists.is_empty() && self.tl_signers.is_empty() && self.lotls.is_empty() {
             return Err(Failure::usage(
                 "--trusted-list needs a pinned signer: --tl-signer CERT, or --lotl FILE --lotl-signer CERT",
@@ -167,8 +173,9 @@ impl ValidationArgs {
             verify_list(data, signers, ListTime::Issued, mode, policy.clone())
                 .map_err(|e| Failure::unreadable(format!("{}: {e}", p.display())))
         };
-        // (territory, pinned signer, SHA-256 of the list of lists that pins it)
-        let mut lotl_pins: Vec<(String, Arc<confia::x509::Certificate>, String)> = Vec::new();
+        // (territory, pinned signer, SHA-256 and next update of the list of lists that pins it)
+        type Pin = (String, Arc<confia::x509::Certificate>, String, Option<time::OffsetDateTime>);
+        let mut lotl_pins: Vec<Pin> = Vec::new();
         let mut verified_lotls = Vec::new();
         let mut signers = Vec::new();
         for s in &self.lotl_signers {
@@ -177,6 +184,7 @@ impl ValidationArgs {
         let (signers, pivots) = pivoted(&self.lotl_pivots, signers, mode, policy)?;
         for p in &self.lotls {
             let (lotl, report) = verify(p, load::read_limited(p, 64 * 1024 * 1024)?, &signers)?;
+            after_pivots(pivots.as_ref(), &lotl, p, true)?;
             if report.verdict != confia::validation::Verdict::Passed {
                 return Err(Failure::unreadable(format!(
                     "{}: the list of lists does not verify ({}); no list can be trusted through it",
@@ -186,7 +194,8 @@ impl ValidationArgs {
             }
             for ptr in lotl.pointers.iter().filter(|p| p.is_xml()) {
                 for c in &ptr.signers {
-                    lotl_pins.push((ptr.territory.clone().unwrap_or_default(), c.clone(), report.sha256.clone()));
+                    let territory = ptr.territory.clone().unwrap_or_default();
+                    lotl_pins.push((territory, c.clone(), report.sha256.clone(), lotl.next_update));
                 }
             }
             verified_lotls.push((lotl, report));
@@ -202,24 +211,29 @@ impl ValidationArgs {
             let mut signers = tl_signers.clone();
             if !lotl_pins.is_empty() {
                 let territory = confia::tl::parse::territory(&data).unwrap_or_default();
-                signers.extend(lotl_pins.iter().filter(|(t, ..)| *t == territory).map(|(_, c, _)| c.clone()));
+                signers.extend(lotl_pins.iter().filter(|(t, ..)| *t == territory).map(|(_, c, ..)| c.clone()));
             }
             let (list, mut report) = verify(p, data, &signers)?;
             // Verified with a key a list of lists pins: the list is only as current as that list
-            // of lists (the first that pins the key for the territory).
+            // of lists. The operator's own pin (--tl-signer) comes first; among lists of lists
+            // that pin the key for the territory, the one current longest, whatever the order
+            // they were given in.
             let signer = report.signature.as_ref().and_then(|s| s.signer.as_ref()).map(|c| c.sha256.clone());
-            if let Some(signer) = signer {
+            if let Some(signer) = signer
+                && !tl_signers.iter().any(|c| c.sha256_hex() == signer)
+            {
                 report.pinned_by = lotl_pins
                     .iter()
-                    .find(|(t, c, _)| *t == report.territory && c.sha256_hex() == signer)
-                    .map(|(.., lotl)| lotl.clone());
+                    .filter(|(t, c, ..)| *t == report.territory && c.sha256_hex() == signer)
+                    .max_by_key(|(_, _, sha, next)| (*next, sha.clone()))
+                    .map(|(_, _, sha, _)| sha.clone());
             }
             out.push((list, report));
         }
         // The lists of lists (and the pivots that led to their keys) are part of the trust
         // used: the snapshot names them too.
         out.extend(verified_lotls);
-        out.extend(pivots);
+        out.extend(pivots.into_iter().flat_map(|f| f.pivots));
         Ok(out)
     }
 }
@@ -233,22 +247,36 @@ pub fn pivoted(
     policy: &confia::policy::Policy,
 ) -> Result<PivotedKeys, Failure> {
     if pivots.is_empty() {
-        return Ok((pinned, Vec::new()));
+        return Ok((pinned, None));
     }
     let mut bytes = Vec::new();
     for p in pivots {
         bytes.push(load::read_limited(p, 64 * 1024 * 1024)?);
     }
     let refs: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
-    let followed = confia::tl::pivot::follow(&refs, &pinned, mode, policy).map_err(|e| {
-        let file = match &e {
-            confia::tl::pivot::PivotError::Unreadable { index, .. }
-            | confia::tl::pivot::PivotError::NotVerified { index, .. } => pivots[*index].display().to_string(),
-        };
-        Failure::unreadable(format!("{file}: the pivot chain breaks: {e}"))
-    })?;
-    Ok((pinned.into_iter().chain(followed.signers).collect(), followed.pivots))
+    let followed = confia::tl::pivot::follow(&refs, &pinned, mode, policy)
+        .map_err(|e| Failure::unreadable(format!("{}: the pivot chain breaks: {e}", pivots[e.index()].display())))?;
+    let signers = pinned.into_iter().chain(followed.signers.iter().cloned()).collect();
+    Ok((signers, Some(followed)))
 }
 
-/// Signing keys for lists of lists, and the pivots that gave some of them.
-pub type PivotedKeys = (Vec<Arc<confia::x509::Certificate>>, Vec<(confia::tl::TrustedList, confia::tl::ListReport)>);
+/// Checks that `lotl` (read from `path`) may follow the pivots given; with `any_territory`,
+/// a list of lists of another territory than the pivots' is not concerned.
+pub fn after_pivots(
+    followed: Option<&confia::tl::pivot::Followed>,
+    lotl: &confia::tl::TrustedList,
+    path: &std::path::Path,
+    any_territory: bool,
+) -> Result<(), Failure> {
+    let Some(followed) = followed else { return Ok(()) };
+    let territory = followed.pivots.last().map(|(l, _)| l.territory.as_str());
+    if any_territory && territory != Some(lotl.territory.as_str()) {
+        return Ok(());
+    }
+    followed
+        .admits(lotl)
+        .map_err(|e| Failure::unreadable(format!("{}: does not follow the pivots given: {e}", path.display())))
+}
+
+/// Signing keys for lists of lists, and the pivot chain that gave some of them.
+pub type PivotedKeys = (Vec<Arc<confia::x509::Certificate>>, Option<confia::tl::pivot::Followed>);

@@ -166,8 +166,10 @@ fn verify(a: VerifyArgs) -> Result<u8, Failure> {
     };
     let at = a.at.unwrap_or_else(time::OffsetDateTime::now_utc);
     let (signers, pivots) = crate::common::pivoted(&a.pivots, signers, mode(a.lenient), &policy)?;
-    let (_, report) = verify_list(input, &signers, ListTime::UsedAt(at), mode(a.lenient), policy)
+    let (list, report) = verify_list(input, &signers, ListTime::UsedAt(at), mode(a.lenient), policy)
         .map_err(|e| Failure::unreadable(format!("{}: {e}", a.file.display())))?;
+    crate::common::after_pivots(pivots.as_ref(), &list, &a.file, false)?;
+    let pivots = pivots.map(|f| f.pivots).unwrap_or_default();
     match a.format {
         Format::Json => {
             let mut j = serde_json::to_value(&report).map_err(|e| Failure::unreadable(e.to_string()))?;

@@ -106,7 +106,10 @@ fn a_signature_is_trusted_through_the_bundled_demo_list() {
     }
 
     // Options that would be ignored are usage errors.
+    let lotl = format!("{}/../trust-lists/demo-lotl.xml", env!("CARGO_MANIFEST_DIR"));
     for args in [
+        &["verify", &sample, "--lotl", &lotl, "--lotl-signer", &tl_signer][..],
+        &["verify", &sample, "--lenient-lists"][..],
         &["verify", &sample, "--tl-signer", &tl_signer][..],
         &["verify", &sample, "--lotl-signer", &tl_signer][..],
         &["verify", &sample, "--trusted-list", &list][..],
@@ -173,6 +176,7 @@ fn eu_lotl_pivots_are_followed_from_files() {
     let (p172, p191, p226, p247) = (pivot(172), pivot(191), pivot(226), pivot(247));
     let tl_verify = |pivots: &[&str], policy: Option<&str>| {
         let mut args = vec!["tl", "verify", &p247, "--lenient", "--signer", &oj, "--format", "json"];
+        args.extend(["--at", "2019-09-01T00:00:00Z"]);
         for f in pivots {
             args.extend(["--pivot", f]);
         }
@@ -195,6 +199,32 @@ fn eu_lotl_pivots_are_followed_from_files() {
     assert!(c == 4 && e.contains("tl_pivot_226_mp.xml: the pivot chain breaks"), "{e}");
     let (c, _, e) = tl_verify(&[&p172, &p191, &p226], None);
     assert!(c == 4 && e.contains("CRYPTO_CONSTRAINTS_FAILURE_NO_POE"), "{e}");
+    // A link repeated, a list that is not a list of lists, a list of lists older than the last
+    // pivot: each breaks the chain.
+    let (c, _, e) = tl_verify(&[&p172, &p191, &p191, &p226], Some(&policy));
+    assert!(c == 4 && e.contains("is not newer than the link before it"), "{e}");
+    let cz = p(&format!("{cache}/CZ.xml"));
+    let (c, _, e) = tl_verify(&[&p172, &cz], Some(&policy));
+    assert!(c == 4 && e.contains("is not a list of lists"), "{e}");
+    let o = confia(&[
+        "tl",
+        "verify",
+        &p191,
+        "--lenient",
+        "--signer",
+        &oj,
+        "--pivot",
+        &p172,
+        "--pivot",
+        &p191,
+        "--pivot",
+        &p226,
+        "--policy",
+        &policy,
+        "--at",
+        "2019-09-01T00:00:00Z",
+    ]);
+    assert!(code(&o) == 4 && stderr(&o).contains("does not follow the pivots given"), "{}", stderr(&o));
 
     // confia verify: the CZ list through list of lists 247, whose keys the pivots lead to; the
     // snapshot names the pivots too.
@@ -268,13 +298,17 @@ fn a_real_czech_signature_is_trusted_through_the_eu_lotl_and_the_cz_list() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("--trusted-list needs a pinned signer"), "{}", stderr(&o));
 
-    // `tl verify` checks the signature at the list's issue time as `verify` does (the CZ
-    // signer's certificate has expired since); today the list is past its next update, which
-    // the default policy warns about.
+    // `tl verify` checks the signature at the list's issue time as `verify` does, and the list
+    // is used at --at (default now): today its signer's certificate has expired (2020), so
+    // nothing proves the list was issued while it was valid; in September 2019 it passes.
     let cz_signer = p("dss/anchors/Ing._Radom_C3_ADr_C5_A0imek.pem");
     let (c, j) = json(&["tl", "verify", &cz, "--signer", &cz_signer, "--format", "json"]);
+    assert_eq!((c, j["sub_indication"].as_str()), (3, Some("OUT_OF_BOUNDS_NO_POE")), "{j}");
+    assert!(j["warnings"].to_string().contains("LIST_SIGNER_EXPIRED"), "{j}");
+    let sept = ["tl", "verify", &cz, "--signer", &cz_signer, "--at", "2019-09-01T00:00:00Z", "--format", "json"];
+    let (c, j) = json(&sept);
     assert_eq!((c, j["indication"].as_str()), (0, Some("TOTAL_PASSED")), "{j}");
-    assert!(j["warnings"].to_string().contains("NEXT_UPDATE_PASSED"), "{j}");
+    assert!(j["warnings"].as_array().unwrap().iter().all(|w| w["code"] != "NEXT_UPDATE_PASSED"), "{j}");
     // Asked for a time before the list existed: said so.
     let (_, j) =
         json(&["tl", "verify", &cz, "--signer", &cz_signer, "--at", "2015-01-01T00:00:00Z", "--format", "json"]);

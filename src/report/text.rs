@@ -37,6 +37,11 @@ pub fn render_text(r: &Report) -> String {
                 "                 {} #{} {}{state} (sha256 {})",
                 l.territory, l.sequence, l.verdict, l.sha256
             );
+            // Which list of lists vouched for the list's signer.
+            if let Some(by) = &l.pinned_by {
+                let name = t.lists.iter().find(|p| p.sha256 == *by).map(|p| format!("{} #{}", p.territory, p.sequence));
+                let _ = writeln!(out, "                   signer pinned by {}", name.unwrap_or_else(|| by.clone()));
+            }
             if let Some(reason) = &l.reason {
                 let _ = writeln!(out, "                   {reason}");
             }

@@ -54,6 +54,34 @@ pub enum PivotError {
         /// Its indication.
         verdict: Verdict,
     },
+    /// A link is not a list of lists, or not of the chain's territory.
+    #[error("pivot {index} (#{sequence}) is not a list of lists of the chain's territory ({territory})")]
+    NotAPivot {
+        /// Position in the chain, oldest first.
+        index: usize,
+        /// Its sequence number.
+        sequence: u64,
+        /// The chain's territory (the first pivot's).
+        territory: String,
+    },
+    /// A link is not newer than the one before it (or the list of lists than the last pivot).
+    #[error("pivot {index} (#{sequence}) is not newer than the link before it (#{previous})")]
+    OutOfOrder {
+        /// Position in the chain, oldest first (the number of pivots: the list of lists).
+        index: usize,
+        /// Its sequence number.
+        sequence: u64,
+        /// The sequence number of the link before it.
+        previous: u64,
+    },
+    /// A pivot pins no key for the next list of lists.
+    #[error("pivot {index} (#{sequence}) pins no key for the next list of lists")]
+    PinsNoKeys {
+        /// Position in the chain, oldest first.
+        index: usize,
+        /// Its sequence number.
+        sequence: u64,
+    },
 }
 
 /// A pivot chain followed to its end.
@@ -67,9 +95,40 @@ pub struct Followed {
     pub pivots: Vec<(TrustedList, ListReport)>,
 }
 
+impl PivotError {
+    /// The position of the link at fault, oldest first (the number of pivots: the list of lists
+    /// that was to follow them).
+    pub fn index(&self) -> usize {
+        match self {
+            PivotError::Unreadable { index, .. }
+            | PivotError::NotVerified { index, .. }
+            | PivotError::NotAPivot { index, .. }
+            | PivotError::OutOfOrder { index, .. }
+            | PivotError::PinsNoKeys { index, .. } => *index,
+        }
+    }
+}
+
+impl Followed {
+    /// Whether `lotl` may follow the chain: a list of lists of the chain's territory, newer
+    /// than its last pivot (always, for an empty chain).
+    pub fn admits(&self, lotl: &TrustedList) -> Result<(), PivotError> {
+        let Some((last, _)) = self.pivots.last() else { return Ok(()) };
+        let index = self.pivots.len();
+        if !lotl.is_list_of_lists() || lotl.territory != last.territory {
+            return Err(PivotError::NotAPivot { index, sequence: lotl.sequence, territory: last.territory.clone() });
+        }
+        if lotl.sequence <= last.sequence {
+            return Err(PivotError::OutOfOrder { index, sequence: lotl.sequence, previous: last.sequence });
+        }
+        Ok(())
+    }
+}
+
 /// Follows the pivots (`pivots`, oldest first) from the Official Journal keys `oj_signers`,
 /// each verified at its issue time with the keys the previous link pins, to the keys the
-/// newest pivot pins for the current list of lists.
+/// newest pivot pins for the current list of lists. Every link is a list of lists of the first
+/// one's territory, newer than the link before it, and pins keys for the next.
 pub fn follow(
     pivots: &[&[u8]],
     oj_signers: &[Arc<Certificate>],
@@ -80,10 +139,18 @@ pub fn follow(
     for (index, bytes) in pivots.iter().enumerate() {
         let (list, report) = verify_list(*bytes, &followed.signers, ListTime::Issued, mode, policy.clone())
             .map_err(|error| PivotError::Unreadable { index, error })?;
+        let territory = followed.pivots.first().map_or(&list.territory, |(first, _)| &first.territory);
+        if !list.is_list_of_lists() || list.territory != *territory {
+            return Err(PivotError::NotAPivot { index, sequence: list.sequence, territory: territory.clone() });
+        }
+        followed.admits(&list)?;
         if report.verdict != Verdict::Passed {
             return Err(PivotError::NotVerified { index, sequence: list.sequence, verdict: report.verdict });
         }
         followed.signers = next_signers(&list);
+        if followed.signers.is_empty() {
+            return Err(PivotError::PinsNoKeys { index, sequence: list.sequence });
+        }
         followed.pivots.push((list, report));
     }
     Ok(followed)

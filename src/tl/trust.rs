@@ -57,18 +57,49 @@ impl ListTrust {
     /// a list of lists that is ([`ListReport::pinned_by`]), contributes unless the policy's
     /// `trusted_list_next_update` level is FAIL; below that level each anchor it gives carries
     /// the finding. A list pinned by a list of lists that did not verify contributes nothing.
-    /// The snapshot names every list given, used or not, so a report shows what was offered.
+    ///
+    /// Of the verified lists of one territory and kind (list of lists or not), only the one with
+    /// the highest sequence number contributes: an older list given beside it must not bring
+    /// back a service the newer one withdrew; two different verified lists with the same
+    /// sequence number contradict each other and neither contributes. Nor does a list whose
+    /// signing certificate expired before `at` ([`ListReport::signer_not_after`]): its issue
+    /// date is the signer's claim, and nothing proves it was issued while the certificate was
+    /// valid. The snapshot names every list given, used or not and why not, so a report shows
+    /// what was offered.
     pub fn new(lists: &[(TrustedList, ListReport)], at: OffsetDateTime, policy: &Policy) -> Self {
         let level = policy.constraints.trusted_list_next_update;
         let mut sets: [AnchorSet; 3] = Default::default();
         let mut provenance = HashMap::new();
         let mut findings: HashMap<[u8; 32], Message> = HashMap::new();
-        let mut refs: Vec<ListRef> = Vec::new();
+        let mut refs: Vec<(bool, ListRef)> = Vec::new();
         let stale_reason = |list: &TrustedList| {
             is_expired(list, at).then(|| match list.next_update {
                 Some(n) => format!("its next update was due {}", crate::report::rfc3339(n)),
                 None => "it is closed (no next update)".to_string(),
             })
+        };
+        // Per territory and kind, the verified lists' sequence numbers and contents.
+        let mut newest: HashMap<(&str, bool), (u64, Vec<&str>)> = HashMap::new();
+        for (list, report) in lists.iter().filter(|(_, r)| r.verdict == Verdict::Passed) {
+            let entry = newest.entry((list.territory.as_str(), list.is_list_of_lists())).or_insert((0, Vec::new()));
+            if list.sequence > entry.0 {
+                *entry = (list.sequence, Vec::new());
+            }
+            if list.sequence == entry.0 && !entry.1.contains(&report.sha256.as_str()) {
+                entry.1.push(report.sha256.as_str());
+            }
+        }
+        let current = |list: &TrustedList| -> Result<(), String> {
+            match newest.get(&(list.territory.as_str(), list.is_list_of_lists())) {
+                Some((n, _)) if *n > list.sequence => {
+                    Err(format!("superseded by the {} list #{n} given beside it", list.territory))
+                }
+                Some((_, contents)) if contents.len() > 1 => Err(format!(
+                    "another {} list #{} with different content was given: they contradict each other",
+                    list.territory, list.sequence
+                )),
+                _ => Ok(()),
+            }
         };
         for (list, report) in lists {
             let pinner = report.pinned_by.as_deref().and_then(|sha| lists.iter().find(|(_, r)| r.sha256 == sha));
@@ -87,30 +118,47 @@ impl ListTrust {
                     )
                 })
             });
-            let stale = own.clone().or(inherited);
-            let pinner_verified = pinner.is_none_or(|(_, r)| r.verdict == Verdict::Passed);
-            let refused_as_stale = stale.is_some() && level == ConstraintLevel::Fail;
-            let used = report.verdict == Verdict::Passed && pinner_verified && !refused_as_stale;
-            let reason = if used {
-                None
-            } else if report.verdict != Verdict::Passed {
-                first_error(report)
-            } else if !pinner_verified {
-                Some("the list of lists that pins its signer did not verify".into())
+            let stale = own.clone().or(inherited.clone());
+            let refusal = if report.verdict != Verdict::Passed {
+                Some(first_error(report).unwrap_or_else(|| report.verdict.to_string()))
+            } else if let Err(why) = current(list) {
+                Some(why)
+            } else if let Some((l, r)) = pinner
+                && (r.verdict != Verdict::Passed || current(l).is_err())
+            {
+                Some(format!(
+                    "the {} list of lists #{} that pins its signer {}",
+                    l.territory,
+                    l.sequence,
+                    if r.verdict != Verdict::Passed { "did not verify" } else { "is not the current one given" }
+                ))
+            } else if let Some(n) = report.signer_not_after.filter(|n| *n < at) {
+                Some(format!(
+                    "its signing certificate expired at {}, before the validation time: nothing proves the list was \
+                     issued while it was valid",
+                    crate::report::rfc3339(n)
+                ))
+            } else if level == ConstraintLevel::Fail {
+                let own = stale_reason(list).map(|due| format!("past its next update at the validation time: {due}"));
+                own.or(inherited).map(|s| format!("{s} (policy: trusted_list_next_update FAIL)"))
             } else {
-                stale.clone().map(|s| format!("{s} (policy: trusted_list_next_update FAIL)"))
+                None
             };
-            refs.push(ListRef {
-                territory: list.territory.clone(),
-                sequence: list.sequence,
-                sha256: report.sha256.clone(),
-                verdict: report.verdict,
-                next_update: list.next_update,
-                expired: own.is_some(),
-                used,
-                pinned_by: report.pinned_by.clone(),
-                reason,
-            });
+            let used = refusal.is_none();
+            refs.push((
+                list.is_list_of_lists(),
+                ListRef {
+                    territory: list.territory.clone(),
+                    sequence: list.sequence,
+                    sha256: report.sha256.clone(),
+                    verdict: report.verdict,
+                    next_update: list.next_update,
+                    expired: own.is_some(),
+                    used,
+                    pinned_by: report.pinned_by.clone(),
+                    reason: refusal,
+                },
+            ));
             if !used {
                 continue;
             }
@@ -152,20 +200,16 @@ impl ListTrust {
             }
         }
         // The digest does not depend on the order the lists came in; the report shows lists of
-        // lists (pinned by no other list) first, then by territory and sequence number.
-        let mut hashes: Vec<&str> = refs.iter().map(|r| r.sha256.as_str()).collect();
+        // lists first, then by territory and sequence number.
+        let mut hashes: Vec<&str> = refs.iter().map(|(_, r)| r.sha256.as_str()).collect();
         hashes.sort_unstable();
         let joined: String = hashes.iter().map(|h| format!("{h}\n")).collect();
         let digest = hex::encode(crate::crypto::DigestAlgorithm::Sha256.digest(joined.as_bytes()));
-        refs.sort_by(|a, b| {
-            (a.pinned_by.is_some(), &a.territory, a.sequence, &a.sha256).cmp(&(
-                b.pinned_by.is_some(),
-                &b.territory,
-                b.sequence,
-                &b.sha256,
-            ))
+        refs.sort_by(|(a_lotl, a), (b_lotl, b)| {
+            (!a_lotl, &a.territory, a.sequence, &a.sha256).cmp(&(!b_lotl, &b.territory, b.sequence, &b.sha256))
         });
-        ListTrust { sets: sets.map(Arc::new), provenance, findings, snapshot: TrustSnapshot { digest, lists: refs } }
+        let lists = refs.into_iter().map(|(_, r)| r).collect();
+        ListTrust { sets: sets.map(Arc::new), provenance, findings, snapshot: TrustSnapshot { digest, lists } }
     }
 
     /// Number of distinct certificates drawn from the lists, all purposes together.
@@ -273,6 +317,7 @@ mod tests {
             signature: None,
             warnings: Vec::new(),
             pinned_by: pinned_by.map(str::to_string),
+            signer_not_after: None,
         };
         (list, report)
     }
@@ -429,5 +474,44 @@ mod tests {
         )]);
         let signing = t.anchors(TrustPurpose::Signing);
         assert!(signing.contains(&other) && !signing.contains(&ca));
+    }
+
+    #[test]
+    fn only_the_newest_of_a_territorys_lists_counts() {
+        let ca = cert("intermediate");
+        let at = time::macros::datetime!(2026-07-01 0:00 UTC);
+        let granted = || read_list("UY", &[service("CA/QC", &ca, "granted")], "2026-12-01T00:00:00Z", None);
+        let (mut old, mut old_report) = granted();
+        (old.sequence, old_report.sequence, old_report.sha256) = (6, 6, "6".repeat(64));
+        // #7 withdrew the CA: #6 given beside it must not bring it back.
+        let withdrawn = read_list("UY", &[service("CA/QC", &ca, "withdrawn")], "2026-12-01T00:00:00Z", None);
+        let t = ListTrust::new(&[(old.clone(), old_report.clone()), withdrawn], at, &Policy::default());
+        assert!(!t.anchors(TrustPurpose::Signing).contains(&ca));
+        let snapshot = t.snapshot().unwrap();
+        let six = snapshot.lists.iter().find(|l| l.sequence == 6).unwrap();
+        assert!(!six.used && six.reason.as_deref().unwrap().contains("superseded by the UY list #7"), "{six:?}");
+        // Alone, #6 counts.
+        let t = ListTrust::new(&[(old, old_report)], at, &Policy::default());
+        assert!(t.anchors(TrustPurpose::Signing).contains(&ca));
+        // Two different lists with one sequence number: neither counts.
+        let (twin, mut twin_report) = granted();
+        twin_report.sha256 = "8".repeat(64);
+        let t = ListTrust::new(&[granted(), (twin, twin_report)], at, &Policy::default());
+        assert!(t.is_empty());
+        assert!(t.snapshot().unwrap().lists.iter().all(|l| l.reason.as_deref().unwrap().contains("contradict")));
+    }
+
+    #[test]
+    fn a_list_whose_signer_expired_before_the_validation_time_does_not_count() {
+        let ca = cert("intermediate");
+        let (list, mut report) = read_list("UY", &[service("CA/QC", &ca, "granted")], "2026-12-01T00:00:00Z", None);
+        report.signer_not_after = Some(time::macros::datetime!(2026-06-15 0:00 UTC));
+        let lists = [(list, report)];
+        let before = ListTrust::new(&lists, time::macros::datetime!(2026-06-10 0:00 UTC), &Policy::default());
+        assert!(before.anchors(TrustPurpose::Signing).contains(&ca));
+        let after = ListTrust::new(&lists, time::macros::datetime!(2026-07-01 0:00 UTC), &Policy::default());
+        assert!(after.is_empty());
+        let reason = after.snapshot().unwrap().lists[0].reason.clone().unwrap();
+        assert!(reason.contains("its signing certificate expired at 2026-06-15"), "{reason}");
     }
 }

@@ -54,6 +54,11 @@ pub struct ListReport {
     /// the list of lists ([`super::ListTrust`] judges both).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned_by: Option<String>,
+    /// When the pinned certificate that signed the list expires: the issue date is the
+    /// signer's own claim, so a list used after this has no proof that it was issued while the
+    /// certificate was valid ([`super::ListTrust`] does not use it then).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub signer_not_after: Option<OffsetDateTime>,
 }
 
 /// The time a list is verified for. Its signature is always checked at the list's issue time
@@ -142,6 +147,7 @@ pub fn verify_list<'a>(
         signature: None,
         warnings,
         pinned_by: None,
+        signer_not_after: None,
     };
     if signers.is_empty() {
         report.warnings.push(Message {
@@ -166,8 +172,9 @@ pub fn verify_list<'a>(
             // The pinned certificates are the list's signers (TS 119 612 5.3.13), not CAs
             // whose every subordinate may sign it: the signing certificate must be one of them.
             let signer = s.as_ref().and_then(|s| s.signer.as_ref()).map(|c| c.sha256.clone());
-            if report.verdict == Verdict::Passed && !signer.is_some_and(|h| signers.iter().any(|p| p.sha256_hex() == h))
-            {
+            let pinned = signer.and_then(|h| signers.iter().find(|p| p.sha256_hex() == h));
+            report.signer_not_after = pinned.map(|c| c.not_after());
+            if report.verdict == Verdict::Passed && pinned.is_none() {
                 report.verdict = Verdict::Indeterminate(IndeterminateSub::NoSigningCertificateFound);
                 report.warnings.push(Message {
                     level: Level::Error,
@@ -177,6 +184,22 @@ pub fn verify_list<'a>(
                 });
             }
             report.signature = s;
+            // Used after the signer's certificate expired: nothing proves the list existed while
+            // it was valid (EN 319 102-1: OUT_OF_BOUNDS_NO_POE), whatever issue date it claims.
+            if let (ListTime::UsedAt(t), Some(not_after)) = (when, report.signer_not_after)
+                && not_after < t
+                && report.verdict == Verdict::Passed
+            {
+                report.verdict = Verdict::Indeterminate(IndeterminateSub::OutOfBoundsNoPoe);
+                report.warnings.push(Message {
+                    level: Level::Error,
+                    code: "LIST_SIGNER_EXPIRED",
+                    text: format!(
+                        "the list's signing certificate expired at {}, before the time the list is used",
+                        crate::report::rfc3339(not_after)
+                    ),
+                });
+            }
             if refused_as_stale && report.verdict == Verdict::Passed {
                 report.verdict = Verdict::Indeterminate(IndeterminateSub::TryLater);
             }
