@@ -138,6 +138,10 @@ impl ListTrust {
                      issued while it was valid",
                     crate::report::rfc3339(n)
                 ))
+            } else if let Some(v) =
+                super::verify::crypto_at(report, policy, at).filter(|v| v.level == ConstraintLevel::Fail)
+            {
+                Some(format!("its signature at the validation time: {}", v.text))
             } else if level == ConstraintLevel::Fail {
                 let own = stale_reason(list).map(|due| format!("past its next update at the validation time: {due}"));
                 own.or(inherited).map(|s| format!("{s} (policy: trusted_list_next_update FAIL)"))
@@ -318,6 +322,7 @@ mod tests {
             warnings: Vec::new(),
             pinned_by: pinned_by.map(str::to_string),
             signer_not_after: None,
+            signed_with: None,
         };
         (list, report)
     }
@@ -513,5 +518,23 @@ mod tests {
         assert!(after.is_empty());
         let reason = after.snapshot().unwrap().lists[0].reason.clone().unwrap();
         assert!(reason.contains("its signing certificate expired at 2026-06-15"), "{reason}");
+    }
+
+    #[test]
+    fn a_list_signed_with_a_key_too_weak_at_the_validation_time_does_not_count() {
+        use crate::crypto::{DigestAlgorithm, KeyKind, SignatureAlgorithm, SignatureScheme};
+        let ca = cert("intermediate");
+        let (list, mut report) = read_list("UY", &[service("CA/QC", &ca, "granted")], "2026-12-01T00:00:00Z", None);
+        let rsa = SignatureAlgorithm { scheme: SignatureScheme::RsaPkcs1v15, digest: DigestAlgorithm::Sha256 };
+        // The list says it was issued on 2026-06-01; RSA-1024 ended in 2008 by the policy.
+        report.signed_with = Some((rsa, KeyKind::Rsa(1024)));
+        let lists = [(list, report)];
+        let t = ListTrust::new(&lists, time::macros::datetime!(2026-07-01 0:00 UTC), &Policy::default());
+        assert!(t.is_empty());
+        let reason = t.snapshot().unwrap().lists[0].reason.clone().unwrap();
+        assert!(reason.contains("RSA key of 1024 bits"), "{reason}");
+        // At or before its issue date the list's own verification has judged the key already.
+        let t = ListTrust::new(&lists, time::macros::datetime!(2026-06-01 0:00 UTC), &Policy::default());
+        assert!(t.anchors(TrustPurpose::Signing).contains(&ca));
     }
 }

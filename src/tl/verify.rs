@@ -8,7 +8,8 @@ use time::OffsetDateTime;
 
 use super::model::{Deviation, TrustedList};
 use super::{Mode, TlError};
-use crate::policy::{ConstraintLevel, Policy};
+use crate::crypto::{KeyKind, SignatureAlgorithm};
+use crate::policy::{AlgorithmViolation, ConstraintLevel, Policy};
 use crate::report::{Level, Message, SignatureReport};
 use crate::trust::TrustAnchors;
 use crate::validation::{
@@ -16,7 +17,7 @@ use crate::validation::{
 };
 use crate::x509::Certificate;
 use crate::xml::c14n::Method;
-use crate::xml::dsig::{DSIG_NS, find_signatures};
+use crate::xml::dsig::{DSIG_NS, SignatureMethod, find_signatures};
 use crate::xml::{Document, NodeId, NodeKind, ParseOptions};
 
 /// The result of verifying one list.
@@ -59,6 +60,21 @@ pub struct ListReport {
     /// certificate was valid ([`super::ListTrust`] does not use it then).
     #[serde(with = "time::serde::rfc3339::option")]
     pub signer_not_after: Option<OffsetDateTime>,
+    /// The list signature's algorithm and the pinned signer's key, to judge them at the time
+    /// the list is used as well as when it was signed ([`crypto_at`]).
+    #[serde(skip)]
+    pub(crate) signed_with: Option<(SignatureAlgorithm, KeyKind)>,
+}
+
+/// What the policy says of the list signature's algorithm and key at `t`, when `t` is after
+/// the list's issue date: a key too weak by now must not pass because the list dates itself
+/// back to when it was not.
+pub(super) fn crypto_at(report: &ListReport, policy: &Policy, t: OffsetDateTime) -> Option<AlgorithmViolation> {
+    let (alg, key) = report.signed_with?;
+    if t <= report.issue_date {
+        return None;
+    }
+    policy.check_signature_algorithm(&alg, key, t).err()
 }
 
 /// The time a list is verified for. Its signature is always checked at the list's issue time
@@ -131,6 +147,7 @@ pub fn verify_list<'a>(
     }
     let mut config = ValidationConfig::new(signed_at, Arc::new(anchors));
     config.revocation_checking = RevocationChecking::Disabled;
+    let report_policy = policy.clone();
     config.policy = policy;
     let validator = Validator::new(config);
 
@@ -148,6 +165,7 @@ pub fn verify_list<'a>(
         warnings,
         pinned_by: None,
         signer_not_after: None,
+        signed_with: None,
     };
     if signers.is_empty() {
         report.warnings.push(Message {
@@ -174,6 +192,8 @@ pub fn verify_list<'a>(
             let signer = s.as_ref().and_then(|s| s.signer.as_ref()).map(|c| c.sha256.clone());
             let pinned = signer.and_then(|h| signers.iter().find(|p| p.sha256_hex() == h));
             report.signer_not_after = pinned.map(|c| c.not_after());
+            report.signed_with = signature_algorithm(&doc, signature)
+                .zip(pinned.and_then(|c| c.public_key().as_ref().ok().map(|k| k.kind())));
             if report.verdict == Verdict::Passed && pinned.is_none() {
                 report.verdict = Verdict::Indeterminate(IndeterminateSub::NoSigningCertificateFound);
                 report.warnings.push(Message {
@@ -199,6 +219,24 @@ pub fn verify_list<'a>(
                         crate::report::rfc3339(not_after)
                     ),
                 });
+            }
+            if let ListTime::UsedAt(t) = when
+                && report.verdict == Verdict::Passed
+                && let Some(v) = crypto_at(&report, &report_policy, t)
+            {
+                let level = match v.level {
+                    ConstraintLevel::Fail => Some(Level::Error),
+                    ConstraintLevel::Warn => Some(Level::Warning),
+                    ConstraintLevel::Inform => Some(Level::Info),
+                    ConstraintLevel::Ignore => None,
+                };
+                if level == Some(Level::Error) {
+                    report.verdict = Verdict::Indeterminate(IndeterminateSub::CryptoConstraintsFailureNoPoe);
+                }
+                if let Some(level) = level {
+                    let text = format!("the list's signature at the time it is used: {}", v.text);
+                    report.warnings.push(Message { level, code: "LIST_CRYPTO_CONSTRAINTS", text });
+                }
             }
             if refused_as_stale && report.verdict == Verdict::Passed {
                 report.verdict = Verdict::Indeterminate(IndeterminateSub::TryLater);
@@ -276,6 +314,22 @@ fn list_signature(doc: &Document) -> Result<NodeId, String> {
         Ok(*sig)
     } else {
         Err("the list's signature has no reference to the whole list (URI=\"\" or the list's Id, enveloped-signature and canonicalization transforms only)".into())
+    }
+}
+
+/// The signature algorithm the SignatureMethod of `signature`'s SignedInfo names.
+fn signature_algorithm(doc: &Document, signature: NodeId) -> Option<SignatureAlgorithm> {
+    let child = |n: NodeId, name: &str| {
+        doc.children(n).find(|&c| {
+            matches!(&doc.node(c).kind, NodeKind::Element { local, namespace: Some(ns), .. } if local == name && ns == DSIG_NS)
+        })
+    };
+    let method = child(child(signature, "SignedInfo")?, "SignatureMethod")?;
+    let NodeKind::Element { attributes, .. } = &doc.node(method).kind else { return None };
+    let uri = attributes.iter().find(|a| a.local == "Algorithm" && a.namespace.is_none())?;
+    match crate::xml::dsig::signature_method(&uri.value)? {
+        SignatureMethod::Asymmetric(alg) => Some(alg),
+        SignatureMethod::Hmac(..) => None,
     }
 }
 
