@@ -227,9 +227,15 @@ impl ListTrust {
     }
 }
 
-/// The first error a list's verification reported, as `CODE: text`: the list's own findings
-/// first (a scope or pinning failure), then its signature's.
+/// Why a list's verification did not pass: a signer that is not pinned said as such, else the
+/// first error reported, as `CODE: text` (the list's own findings first, then its signature's).
 fn first_error(report: &ListReport) -> Option<String> {
+    let signer = report.signature.as_ref().and_then(|s| s.signer.as_ref());
+    if report.verdict == Verdict::Indeterminate(crate::validation::IndeterminateSub::NoCertificateChainFound)
+        && let Some(signer) = signer
+    {
+        return Some(format!("signed by {}, which is not a pinned signer of this list", signer.subject));
+    }
     let signature = report.signature.iter().flat_map(|s| s.messages.iter());
     report.warnings.iter().chain(signature).find(|m| m.level == Level::Error).map(|m| format!("{}: {}", m.code, m.text))
 }
