@@ -139,9 +139,9 @@ pub fn follow(
     for (index, bytes) in pivots.iter().enumerate() {
         let (list, report) = verify_list(*bytes, &followed.signers, ListTime::Issued, mode, policy.clone())
             .map_err(|error| PivotError::Unreadable { index, error })?;
-        let territory = followed.pivots.first().map_or(&list.territory, |(first, _)| &first.territory);
-        if !list.is_list_of_lists() || list.territory != *territory {
-            return Err(PivotError::NotAPivot { index, sequence: list.sequence, territory: territory.clone() });
+        // The first link sets the territory; `admits` holds every later one to it and to order.
+        if !list.is_list_of_lists() {
+            return Err(PivotError::NotAPivot { index, sequence: list.sequence, territory: list.territory.clone() });
         }
         followed.admits(&list)?;
         if report.verdict != Verdict::Passed {

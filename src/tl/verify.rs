@@ -132,12 +132,7 @@ pub fn verify_list<'a>(
             Some(n) => format!("the list's next update ({}) is before the validation time", crate::report::rfc3339(n)),
             None => "the list is closed (no next update)".into(),
         };
-        let level = match level {
-            ConstraintLevel::Fail => Level::Error,
-            ConstraintLevel::Warn => Level::Warning,
-            _ => Level::Info,
-        };
-        warnings.push(Message { level, code: "NEXT_UPDATE_PASSED", text: due });
+        crate::validation::apply_level(level, &mut warnings, "NEXT_UPDATE_PASSED", due);
     }
     let refused_as_stale = stale && level == ConstraintLevel::Fail;
 
@@ -224,18 +219,9 @@ pub fn verify_list<'a>(
                 && report.verdict == Verdict::Passed
                 && let Some(v) = crypto_at(&report, &report_policy, t)
             {
-                let level = match v.level {
-                    ConstraintLevel::Fail => Some(Level::Error),
-                    ConstraintLevel::Warn => Some(Level::Warning),
-                    ConstraintLevel::Inform => Some(Level::Info),
-                    ConstraintLevel::Ignore => None,
-                };
-                if level == Some(Level::Error) {
+                let text = format!("the list's signature at the time it is used: {}", v.text);
+                if crate::validation::apply_level(v.level, &mut report.warnings, "LIST_CRYPTO_CONSTRAINTS", text) {
                     report.verdict = Verdict::Indeterminate(IndeterminateSub::CryptoConstraintsFailureNoPoe);
-                }
-                if let Some(level) = level {
-                    let text = format!("the list's signature at the time it is used: {}", v.text);
-                    report.warnings.push(Message { level, code: "LIST_CRYPTO_CONSTRAINTS", text });
                 }
             }
             if refused_as_stale && report.verdict == Verdict::Passed {

@@ -7,6 +7,7 @@
 mod certificate;
 mod indication;
 mod process;
+pub(crate) use process::apply_level;
 mod xml;
 
 pub use indication::{FailedSub, IndeterminateSub, Indication, Verdict};

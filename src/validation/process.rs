@@ -845,7 +845,7 @@ pub(super) fn revocation_outcome(
 }
 
 /// Reports a failed check at the policy's level; returns whether it decides the result.
-pub(super) fn apply_level(
+pub(crate) fn apply_level(
     level: ConstraintLevel,
     messages: &mut Vec<Message>,
     code: &'static str,
