@@ -103,11 +103,10 @@ impl ListTrust {
         };
         for (list, report) in lists {
             let pinner = report.pinned_by.as_deref().and_then(|sha| lists.iter().find(|(_, r)| r.sha256 == sha));
+            // Worded for both uses: the finding on each anchor the list gives, and the reason a
+            // list refused under FAIL gives nothing.
             let own = stale_reason(list).map(|due| {
-                format!(
-                    "the {} trusted list #{} that gives this anchor is stale at the validation time: {due}",
-                    list.territory, list.sequence
-                )
+                format!("the {} trusted list #{} is stale at the validation time: {due}", list.territory, list.sequence)
             });
             let inherited = pinner.and_then(|(l, _)| {
                 stale_reason(l).map(|due| {
@@ -118,7 +117,8 @@ impl ListTrust {
                     )
                 })
             });
-            let stale = own.clone().or(inherited.clone());
+            let expired = own.is_some();
+            let stale = own.or(inherited);
             let refusal = if report.verdict != Verdict::Passed {
                 Some(first_error(report).unwrap_or_else(|| report.verdict.to_string()))
             } else if let Err(why) = current(list) {
@@ -143,8 +143,7 @@ impl ListTrust {
             {
                 Some(format!("its signature at the validation time: {}", v.text))
             } else if level == ConstraintLevel::Fail {
-                let own = stale_reason(list).map(|due| format!("past its next update at the validation time: {due}"));
-                own.or(inherited).map(|s| format!("{s} (policy: trusted_list_next_update FAIL)"))
+                stale.as_ref().map(|s| format!("{s} (policy: trusted_list_next_update FAIL)"))
             } else {
                 None
             };
@@ -157,7 +156,7 @@ impl ListTrust {
                     sha256: report.sha256.clone(),
                     verdict: report.verdict,
                     next_update: list.next_update,
-                    expired: own.is_some(),
+                    expired,
                     used,
                     pinned_by: report.pinned_by.clone(),
                     reason: refusal,
